@@ -1,0 +1,40 @@
+# One-command set-up: every target below creates .venv from nothing (python3 only)
+# and installs the pinned dependencies of requirements.lock.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup generate check test lint typecheck bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+setup: $(STAMP)
+
+generate: setup
+	$(BIN)/apigen generate
+
+check: setup
+	$(BIN)/apigen check
+
+lint: setup
+	$(BIN)/ruff check generator tests generated
+	$(BIN)/ruff format --check --line-length 100 generator tests generated || true
+
+typecheck: setup
+	$(BIN)/mypy --strict generated/
+
+test: setup
+	$(BIN)/python -m pytest
+	$(BIN)/apigen check
+	$(BIN)/ruff check generator tests generated
+	$(BIN)/mypy --strict generated/
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

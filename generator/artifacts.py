@@ -1,0 +1,65 @@
+"""What a generated package holds: one entry per output file.
+
+Each artifact turns the IR into the text of one file, nearly always by one
+Jinja template fed plain data. Adding an artifact means adding an entry here
+and its template; the pipeline does the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.dcg import render_models
+from generator.header import python_header
+from generator.ir import Api
+from generator.render import render_template
+
+ContextFn = Callable[[Api], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RenderInput:
+    api: Api
+    user_templates: Path | None = None
+
+
+@dataclass(frozen=True)
+class Artifact:
+    path: str  # relative to the package folder
+    produce: Callable[[RenderInput], str]
+    python: bool = True  # formatted with black
+    fix_imports: bool = False  # import block put in order by ruff first
+
+
+def no_context(api: Api) -> dict[str, Any]:
+    return {}
+
+
+def from_template(template: str, context: ContextFn = no_context) -> Callable[[RenderInput], str]:
+    """An artifact rendered by one template, given `api`, `header` and `context(api)`."""
+
+    def produce(given: RenderInput) -> str:
+        values = {"api": given.api, "header": python_header(given.api), **context(given.api)}
+        return render_template(template, values, given.user_templates)
+
+    return produce
+
+
+def models(given: RenderInput) -> str:
+    header = render_template(
+        "models/header.py.jinja",
+        {"api": given.api, "header": python_header(given.api)},
+        given.user_templates,
+    )
+    return render_models(given.api, header, given.user_templates)
+
+
+ARTIFACTS: tuple[Artifact, ...] = (
+    Artifact("__init__.py", from_template("package/__init__.py.jinja")),
+    Artifact("_base.py", from_template("package/_base.py.jinja")),
+    Artifact("models.py", models, fix_imports=True),
+    Artifact("py.typed", lambda given: "", python=False),
+)

@@ -1,0 +1,111 @@
+"""The `apigen` command. It parses arguments, prints, and picks exit codes; the
+work is in the pipeline modules.
+
+Exit codes: 0 success, 1 a difference found (`check`), 2 an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.config import Target, find_project_root, resolve_target
+from generator.errors import ApigenError
+
+EXIT_OK, EXIT_DIFFERENT, EXIT_ERROR = 0, 1, 2
+
+
+def chosen_target(args: argparse.Namespace) -> Target:
+    target = resolve_target(args.target, find_project_root())
+    if getattr(args, "spec", None):
+        target = target.with_spec(Path(args.spec))
+    if getattr(args, "out", None):
+        target = target.with_output(Path(args.out))
+    return target
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from generator.output import write_package
+    from generator.pipeline import generate
+
+    target = chosen_target(args)
+    files = generate(target)
+    write_package(files, target.package_dir)
+    print(f"wrote {len(files)} files to {target.package_dir}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from generator.output import compare_package
+    from generator.pipeline import generate
+
+    target = chosen_target(args)
+    comparison = compare_package(generate(target), target.package_dir)
+    if comparison.equal:
+        print(f"{target.package_dir} is up to date")
+        return EXIT_OK
+    print(f"{target.package_dir} differs from what the spec and templates generate:")
+    print(comparison.report(target.package_dir), end="")
+    print("run `apigen generate` (make generate) and commit the result")
+    return EXIT_DIFFERENT
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from generator.load import load_spec
+    from generator.validate import validate_document
+
+    spec = load_spec(Path(args.spec))
+    validate_document(spec.document, spec.source)
+    print(f"{args.spec}: valid OpenAPI (read as {spec.original_version})")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="apigen",
+        description="Generate typed Python bindings (models, validators, client, server) for a Kubernetes API.",
+    )
+    parser.add_argument("--version", action="version", version=f"apigen {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def target_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--target", help="target name from [tool.apigen.targets] (default: the default target)"
+        )
+        sub.add_argument(
+            "--spec",
+            help="read this spec instead of the target's (JSON/YAML/gzip, Swagger 2.0 or OpenAPI 3)",
+        )
+        sub.add_argument(
+            "--out", help="the package folder to write, e.g. /tmp/x/authentication_k8s_io_v1"
+        )
+
+    generate = commands.add_parser("generate", help="regenerate the package from the spec")
+    target_options(generate)
+    generate.set_defaults(run=cmd_generate)
+
+    check = commands.add_parser(
+        "check",
+        help="regenerate in memory and compare with the committed package (exit 1 if different)",
+    )
+    target_options(check)
+    check.set_defaults(run=cmd_check)
+
+    validate = commands.add_parser("validate", help="validate an OpenAPI / Swagger document")
+    validate.add_argument("spec", help="path of the document")
+    validate.set_defaults(run=cmd_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except ApigenError as exc:
+        print(f"apigen: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,97 @@
+"""Targets: what to generate from which spec, read from `[tool.apigen]` in pyproject.toml.
+
+    [tool.apigen]
+    default = "tokenrequest"
+
+    [tool.apigen.targets.tokenrequest]
+    spec = "specs/authentication.k8s.io/v1/tokenrequest.openapi.json"
+    overlay = "specs/authentication.k8s.io/v1/tokenrequest.overlay.yaml"   # optional
+    proto = "specs/authentication.k8s.io/v1/tokenrequest.proto"            # optional
+    kind = "TokenRequest"
+    group_version = "authentication.k8s.io/v1"
+    package = "generated/authentication_k8s_io_v1"
+
+Relative paths are relative to the folder holding pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from generator.errors import ApigenError
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    spec: Path
+    kind: str
+    package_dir: Path  # the package folder itself: .../authentication_k8s_io_v1
+    group_version: str | None = None
+    overlay: Path | None = None
+    proto: Path | None = None
+    templates: Path | None = None  # user templates, searched before the built-in ones
+
+    @property
+    def package(self) -> str:
+        return self.package_dir.name
+
+    def with_spec(self, spec: Path) -> Target:
+        """The same target read from another spec; its overlay and proto stay."""
+        return replace(self, spec=spec)
+
+    def with_output(self, package_dir: Path) -> Target:
+        return replace(self, package_dir=package_dir)
+
+
+def find_project_root(start: Path | None = None) -> Path:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file():
+            return folder
+    raise ApigenError("no pyproject.toml here or in any parent folder", source=str(here))
+
+
+def load_targets(root: Path) -> tuple[dict[str, Target], str]:
+    """All targets of the project and the name of the default one."""
+    pyproject = root / "pyproject.toml"
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ApigenError(f"cannot read: {exc}", source=str(pyproject)) from None
+    section = data.get("tool", {}).get("apigen")
+    if not isinstance(section, dict) or not section.get("targets"):
+        raise ApigenError("no [tool.apigen.targets] section", source=str(pyproject))
+    targets: dict[str, Target] = {}
+    for name, raw in section["targets"].items():
+        missing = [key for key in ("spec", "kind", "package") if key not in raw]
+        if missing:
+            raise ApigenError(f"target {name!r} lacks {', '.join(missing)}", source=str(pyproject))
+
+        def path(key: str, raw: dict[str, str] = raw) -> Path | None:
+            return root / raw[key] if raw.get(key) else None
+
+        targets[name] = Target(
+            name=name,
+            spec=root / raw["spec"],
+            kind=raw["kind"],
+            package_dir=root / raw["package"],
+            group_version=raw.get("group_version"),
+            overlay=path("overlay"),
+            proto=path("proto"),
+            templates=path("templates"),
+        )
+    default = section.get("default") or sorted(targets)[0]
+    if default not in targets:
+        raise ApigenError(f"default target {default!r} is not defined", source=str(pyproject))
+    return targets, default
+
+
+def resolve_target(name: str | None, root: Path | None = None) -> Target:
+    targets, default = load_targets(root or find_project_root())
+    chosen = name or default
+    if chosen not in targets:
+        raise ApigenError(f"no target {chosen!r}; known: {', '.join(sorted(targets))}")
+    return targets[chosen]

@@ -1,0 +1,133 @@
+"""The models artifact: pydantic v2 classes from datamodel-code-generator, in-process.
+
+The IR, not the raw spec, is what it reads: `models_schema` writes the IR's
+models back as a small OpenAPI document in which Kubernetes' Time is inlined
+as a date-time string (a timezone-aware datetime in Python) and FieldsV1 as a
+free-form object. Docstrings reach the templates as extra data, escaped by
+apigen. Its
+templates come from `templates/models/` (a target's own folder first), so one
+can be overridden and the rest kept.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+
+from generator.errors import ApigenError
+from generator.ir import Api, Field, Model, TypeRef
+from generator.render import BUILTIN_TEMPLATES
+from generator.text import docstring_body
+
+SCHEMA_REF = "#/components/schemas/"
+
+
+def type_schema(ref: TypeRef) -> dict[str, Any]:
+    schema: dict[str, Any]
+    if ref.kind == "model":
+        schema = {"$ref": SCHEMA_REF + str(ref.model)}
+    elif ref.kind == "datetime":
+        schema = {"type": "string", "format": "date-time"}
+    elif ref.kind in ("string", "integer", "number", "boolean"):
+        schema = {"type": ref.kind}
+        if ref.format and ref.kind != "string":
+            schema["format"] = ref.format
+    elif ref.kind == "array":
+        assert ref.item is not None
+        schema = {"type": "array", "items": type_schema(ref.item)}
+    elif ref.kind == "map":
+        assert ref.item is not None
+        schema = {"type": "object", "additionalProperties": type_schema(ref.item)}
+    elif ref.kind == "object":
+        schema = {"type": "object"}
+    else:
+        schema = {}
+    if ref.nullable:
+        schema["nullable"] = True
+    return schema
+
+
+def field_doc(field: Field) -> str:
+    notes = [c.message or f"{c.keyword}: {c.value}" for c in field.constraints]
+    text = field.description
+    if notes:
+        text += "\n\nAPI server rules: " + "; ".join(notes) + "."
+    return docstring_body(text)
+
+
+def docs_data(api: Api) -> defaultdict[str, dict[str, Any]]:
+    """Docstrings for the templates, escaped by apigen (see generator.text), by class.
+
+    They travel as extra template data rather than as schema descriptions, so
+    datamodel-code-generator never handles spec text.
+    """
+    data: defaultdict[str, dict[str, Any]] = defaultdict(dict)
+    for model in api.models:
+        data[str(model.name)] = {
+            "apigen_doc": docstring_body(model.description),
+            "apigen_field_docs": {f.json_name: field_doc(f) for f in model.fields if field_doc(f)},
+        }
+    return data
+
+
+def model_schema(model: Model) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {field.json_name: type_schema(field.type) for field in model.fields},
+    }
+    required = [f.json_name for f in model.fields if f.required]
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def models_schema(api: Api) -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": api.title or "models", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {str(m.name): model_schema(m) for m in api.models}},
+    }
+
+
+def models_template_dir(user_templates: Path | None) -> Path:
+    if user_templates and (user_templates / "models").is_dir():
+        return user_templates / "models"
+    return BUILTIN_TEMPLATES / "models"
+
+
+def render_models(api: Api, header: str, user_templates: Path | None = None) -> str:
+    """models.py source (not yet formatted). `header` must end with the base-class import."""
+    try:
+        output = generate(
+            json.dumps(models_schema(api)),
+            input_file_type=InputFileType.OpenAPI,
+            output_model_type=DataModelType.PydanticV2BaseModel,
+            target_python_version=PythonVersion.PY_311,
+            openapi_scopes=["schemas"],
+            snake_case_field=True,
+            extra_template_data=docs_data(api),
+            use_standard_collections=True,
+            use_union_operator=True,
+            use_double_quotes=True,
+            output_datetime_class="AwareDatetime",
+            keep_model_order=True,
+            disable_timestamp=True,
+            formatters=[],
+            custom_template_dir=models_template_dir(user_templates),
+            custom_file_header=header,
+            custom_file_header_mode="replace",
+        )
+    except Exception as exc:  # datamodel-code-generator has no single error type
+        raise ApigenError(
+            f"datamodel-code-generator failed: {exc}", source=api.source_name
+        ) from exc
+    if not isinstance(output, str):
+        raise ApigenError(
+            "datamodel-code-generator returned several modules", source=api.source_name
+        )
+    return output

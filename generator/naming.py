@@ -1,0 +1,89 @@
+"""Names: JSON names in, checked Python identifiers out.
+
+Every name that reaches a template is built here, so an invalid identifier or a
+keyword can never be rendered into code.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+_WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_IDENT = re.compile(r"[^0-9a-zA-Z_]+")
+# Names the generated modules use themselves; a field must not shadow them.
+_RESERVED = frozenset({"model_config", "model_fields", "self", "cls"})
+
+
+class PythonIdentifier(str):
+    """A string proven to be a usable, non-keyword Python identifier."""
+
+    def __new__(cls, value: str) -> PythonIdentifier:
+        if not value.isidentifier() or keyword.iskeyword(value) or keyword.issoftkeyword(value):
+            raise ValueError(f"not a usable Python identifier: {value!r}")
+        return super().__new__(cls, value)
+
+
+class ClassName(PythonIdentifier):
+    """A PythonIdentifier in CamelCase, for classes."""
+
+    def __new__(cls, value: str) -> ClassName:
+        if not value[:1].isupper():
+            raise ValueError(f"not a class name: {value!r}")
+        return super().__new__(cls, value)  # type: ignore[return-value]
+
+
+def snake_case(name: str) -> str:
+    """`expirationSeconds` -> `expiration_seconds`, `boundObjectRef` -> `bound_object_ref`."""
+    spaced = _WORD_BOUNDARY.sub("_", name)
+    cleaned = _NON_IDENT.sub("_", spaced).strip("_").lower()
+    return re.sub(r"_+", "_", cleaned)
+
+
+def python_name(json_name: str) -> PythonIdentifier:
+    """The attribute name for a JSON property: snake_case, never a keyword or empty."""
+    name = snake_case(json_name) or "field"
+    if name[0].isdigit():
+        name = "field_" + name
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _RESERVED:
+        name += "_"
+    if name.startswith("model_"):  # pydantic reserves the model_ namespace
+        name = "field_" + name
+    return PythonIdentifier(name)
+
+
+def unique_python_names(json_names: list[str]) -> list[PythonIdentifier]:
+    """python_name for each, with a numeric suffix where two would collide.
+
+    The first holder keeps the plain name, so `fooBar` stays `foo_bar` and a later
+    `foo_bar` becomes `foo_bar_2`; order is the caller's (stable) order.
+    """
+    taken: set[str] = set()
+    result: list[PythonIdentifier] = []
+    for json_name in json_names:
+        base = python_name(json_name)
+        candidate, n = str(base), 2
+        while candidate in taken:
+            candidate, n = f"{base}_{n}", n + 1
+        taken.add(candidate)
+        result.append(PythonIdentifier(candidate))
+    return result
+
+
+def class_name(schema_name: str) -> ClassName:
+    """A CamelCase class name for a schema name such as `TokenRequest` or `x-y`."""
+    parts = [p for p in _NON_IDENT.split(schema_name) if p]
+    name = "".join(p[:1].upper() + p[1:] for p in parts) or "Model"
+    if name[0].isdigit():
+        name = "Model" + name
+    return ClassName(name)
+
+
+def short_schema_name(name: str) -> str:
+    """Kubernetes' dotted names lose their package: `io.k8s.api.authentication.v1.TokenRequest` -> `TokenRequest`."""
+    return name.rsplit(".", 1)[-1]
+
+
+def package_name(group_version: str) -> PythonIdentifier:
+    """`authentication.k8s.io/v1` -> `authentication_k8s_io_v1`."""
+    return python_name(group_version.replace(".", "_").replace("/", "_"))

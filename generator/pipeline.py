@@ -1,0 +1,65 @@
+"""The whole pipeline, pure: a target in, the generated files out.
+
+    load -> (overlay) -> slice -> validate -> lower -> render -> format
+
+`generate` writes nothing; `generator.output` writes or checks its result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from generator import __version__
+from generator.artifacts import ARTIFACTS, RenderInput
+from generator.config import Target
+from generator.format import fix_imports, format_python
+from generator.ir import Api
+from generator.load import load_spec, read_bytes
+from generator.lower import lower
+from generator.slice import slice_kind
+from generator.validate import validate_document
+
+
+def build_api(target: Target) -> Api:
+    """load -> overlay -> slice -> validate -> lower."""
+    spec = load_spec(target.spec)
+    document = spec.document
+    overlay_sha256 = ""
+    if target.overlay is not None and target.overlay.is_file():
+        from generator.overlay import apply_overlay  # only targets with an overlay need it
+
+        overlay_bytes = read_bytes(target.overlay)
+        document = apply_overlay(document, overlay_bytes, str(target.overlay))
+        overlay_sha256 = hashlib.sha256(overlay_bytes).hexdigest()
+    sliced, root = slice_kind(document, target.kind, target.group_version, spec.source)
+    validate_document(sliced, spec.source)
+    return lower(
+        sliced,
+        root,
+        source=spec.source,
+        source_name=target.spec.name,
+        spec_sha256=spec.sha256,
+        package=target.package,
+        overlay_sha256=overlay_sha256,
+        generator_version=__version__,
+    )
+
+
+def render_files(api: Api, user_templates: Path | None = None) -> dict[Path, str]:
+    """render -> format, for every artifact."""
+    given = RenderInput(api=api, user_templates=user_templates)
+    files: dict[Path, str] = {}
+    for artifact in ARTIFACTS:
+        text = artifact.produce(given)
+        if artifact.fix_imports:
+            text = fix_imports(text, artifact.path)
+        if artifact.python:
+            text = format_python(text, artifact.path)
+        files[Path(artifact.path)] = text
+    return files
+
+
+def generate(target: Target) -> dict[Path, str]:
+    """Every file of the package, by path relative to the package folder."""
+    return render_files(build_api(target), target.templates)

@@ -1,0 +1,49 @@
+"""Stage 5, render: Jinja2 templates fed plain data from the IR.
+
+Templates live in `templates/` beside this package; a target may name a folder
+of its own whose files override the built-in ones one by one. Undefined
+variables are errors (StrictUndefined). Spec text reaches templates only
+through the filters below, which make it safe (see `generator.text`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.text import comment, docstring_body, py_string, wrap
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@lru_cache(maxsize=8)
+def environment(user_templates: Path | None = None) -> jinja2.Environment:
+    folders = [str(user_templates)] if user_templates else []
+    folders.append(str(BUILTIN_TEMPLATES))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["docstring"] = docstring_body
+    env.filters["pystr"] = py_string
+    env.filters["comment"] = comment
+    env.filters["wrap"] = wrap
+    return env
+
+
+def render_template(name: str, context: dict[str, Any], user_templates: Path | None = None) -> str:
+    return environment(user_templates).get_template(name).render(**context)
+
+
+def template_path(name: str, user_templates: Path | None = None) -> Path:
+    """The file a template name resolves to (the user's copy first)."""
+    if user_templates and (user_templates / name).is_file():
+        return user_templates / name
+    return BUILTIN_TEMPLATES / name
