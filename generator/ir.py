@@ -145,6 +145,7 @@ class Api:
     overlay_sha256: str = ""
     generator_version: str = ""
     bearer_auth: bool = False
+    proto_descriptor_set: bytes = b""  # the target's .proto compiled (generator.proto), if any
 
     def model(self, name: str) -> Model:
         for model in self.models:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from generator import __version__
@@ -34,7 +35,7 @@ def build_api(target: Target) -> Api:
         overlay_sha256 = hashlib.sha256(overlay_bytes).hexdigest()
     sliced, root = slice_kind(document, target.kind, target.group_version, spec.source)
     validate_document(sliced, spec.source)
-    return lower(
+    api = lower(
         sliced,
         root,
         source=spec.source,
@@ -44,6 +45,11 @@ def build_api(target: Target) -> Api:
         overlay_sha256=overlay_sha256,
         generator_version=__version__,
     )
+    if target.proto is not None:
+        from generator.proto import compile_descriptor_set  # only targets with a .proto need it
+
+        api = replace(api, proto_descriptor_set=compile_descriptor_set(target.proto))
+    return api
 
 
 def render_files(api: Api, user_templates: Path | None = None) -> dict[Path, str]:

@@ -1,0 +1,47 @@
+"""Compile a target's `.proto` into the serialized FileDescriptorSet the generated
+server embeds, so the package decodes protobuf with the official runtime and
+without protoc at run time.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from google.protobuf import descriptor_pb2
+from grpc_tools import protoc
+
+from generator.errors import ApigenError
+
+
+def compile_descriptor_set(proto: Path) -> bytes:
+    """The FileDescriptorSet of `proto` (and its imports), serialized deterministically.
+
+    Files are named relative to the .proto's folder and carry no source info, so
+    the bytes depend only on the .proto's content, not on where the checkout is.
+    """
+    with tempfile.TemporaryDirectory(prefix="apigen-proto-") as scratch:
+        out = Path(scratch) / "descriptor.pb"
+        status = protoc.main(
+            [
+                "protoc",
+                f"--proto_path={proto.parent}",
+                f"--descriptor_set_out={out}",
+                "--include_imports",
+                proto.name,
+            ]
+        )
+        if status != 0 or not out.is_file():
+            raise ApigenError("protoc could not compile it (see the message above)", source=str(proto))
+        descriptor_set = descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())
+    return descriptor_set.SerializeToString(deterministic=True)
+
+
+def message_names(descriptor_set: bytes) -> list[str]:
+    """The full names of the top-level messages, sorted."""
+    files = descriptor_pb2.FileDescriptorSet.FromString(descriptor_set).file
+    return sorted(
+        f"{file.package}.{message.name}" if file.package else message.name
+        for file in files
+        for message in file.message_type
+    )
