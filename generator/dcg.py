@@ -59,6 +59,17 @@ def field_doc(field: Field) -> str:
     return docstring_body(text)
 
 
+def field_names(api: Api) -> dict[str, str]:
+    """The IR's Python name for every field, scoped by class, so that the models,
+    the IR and every other artifact agree on each name."""
+    return {
+        f"{m.name}.{f.json_name}": str(f.python_name)
+        for m in api.models
+        for f in m.fields
+        if f.python_name != f.json_name
+    }
+
+
 def docs_data(api: Api) -> defaultdict[str, dict[str, Any]]:
     """Docstrings for the templates, escaped by apigen (see generator.text), by class.
 
@@ -111,6 +122,7 @@ def render_models(api: Api, header: str, user_templates: Path | None = None) -> 
             openapi_scopes=["schemas"],
             snake_case_field=True,
             extra_template_data=docs_data(api),
+            aliases=field_names(api),
             use_standard_collections=True,
             use_union_operator=True,
             use_double_quotes=True,

@@ -27,7 +27,7 @@ from generator.ir import (
     TypeRef,
 )  # fmt: skip
 from generator.naming import class_name, python_name, snake_case, unique_python_names
-from generator.slice import SCHEMA_PREFIX
+from generator.slice import ref_name
 
 _CONSTRAINT_KEYWORDS = (
     "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
@@ -55,11 +55,7 @@ def unwrap(schema: dict[str, Any]) -> dict[str, Any]:
 
 def ref_target(schema: dict[str, Any]) -> str | None:
     ref = schema.get("$ref")
-    return (
-        ref[len(SCHEMA_PREFIX) :]
-        if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX)
-        else None
-    )
+    return ref_name(ref) if isinstance(ref, str) else None
 
 
 def is_model_schema(schema: dict[str, Any]) -> bool:

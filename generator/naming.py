@@ -10,7 +10,7 @@ import keyword
 import re
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_NON_IDENT = re.compile(r"[^0-9a-zA-Z_]+")
+_NON_IDENT = re.compile(r"\W+")  # Unicode-aware: ünïcode stays a (valid) identifier
 # Names the generated modules use themselves; a field must not shadow them.
 _RESERVED = frozenset({"model_config", "model_fields", "self", "cls"})
 
@@ -19,7 +19,7 @@ class PythonIdentifier(str):
     """A string proven to be a usable, non-keyword Python identifier."""
 
     def __new__(cls, value: str) -> PythonIdentifier:
-        if not value.isidentifier() or keyword.iskeyword(value) or keyword.issoftkeyword(value):
+        if not value.isidentifier() or keyword.iskeyword(value):
             raise ValueError(f"not a usable Python identifier: {value!r}")
         return super().__new__(cls, value)
 
@@ -45,7 +45,7 @@ def python_name(json_name: str) -> PythonIdentifier:
     name = snake_case(json_name) or "field"
     if name[0].isdigit():
         name = "field_" + name
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _RESERVED:
+    if keyword.iskeyword(name) or name in _RESERVED:
         name += "_"
     if name.startswith("model_"):  # pydantic reserves the model_ namespace
         name = "field_" + name

@@ -19,6 +19,17 @@ SCHEMA_PREFIX = "#/components/schemas/"
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
+def ref_name(ref: str) -> str | None:
+    """The schema name a local `$ref` points at (pointer escapes decoded), else None."""
+    if not ref.startswith(SCHEMA_PREFIX):
+        return None
+    return ref[len(SCHEMA_PREFIX) :].replace("~1", "/").replace("~0", "~")
+
+
+def schema_ref(name: str) -> str:
+    return SCHEMA_PREFIX + name.replace("~", "~0").replace("/", "~1")
+
+
 def find_kind(schemas: dict[str, Any], kind: str, group_version: str | None, source: str) -> str:
     """The schema name of `kind`: by x-kubernetes-group-version-kind, else by (short) name."""
     group, _, version = (group_version or "").rpartition("/")
@@ -75,13 +86,13 @@ def schema_closure(schemas: dict[str, Any], root: str, source: str) -> list[str]
         edges[name] = []
         for ref, at in iter_refs(schemas[name]):
             where = pointer("components", "schemas", name, *at)
-            if not ref.startswith(SCHEMA_PREFIX):
+            target = ref_name(ref)
+            if target is None:
                 raise ApigenError(
                     f"unsupported $ref {ref!r} (only local schema refs)",
                     source=source,
                     pointer=where,
                 )
-            target = ref[len(SCHEMA_PREFIX) :].replace("~1", "/").replace("~0", "~")
             if target not in schemas:
                 raise ApigenError(f"dangling $ref {ref!r}", source=source, pointer=where)
             edges[name].append(target)
@@ -172,9 +183,9 @@ def rename_refs(node: Any, renames: dict[str, str]) -> Any:
     if not isinstance(node, dict):
         return node
     out = {k: rename_refs(v, renames) for k, v in node.items()}
-    ref = out.get("$ref")
-    if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
-        out["$ref"] = SCHEMA_PREFIX + renames[ref[len(SCHEMA_PREFIX) :]]
+    target = ref_name(out["$ref"]) if isinstance(out.get("$ref"), str) else None
+    if target is not None:
+        out["$ref"] = schema_ref(renames[target])
     return out
 
 
@@ -205,9 +216,7 @@ def slice_kind(
         )
     root = find_kind(schemas, kind, group_version, source)
     names = schema_closure(schemas, root, source)
-    paths = slice_operations(
-        doc, SCHEMA_PREFIX + root.replace("~", "~0").replace("/", "~1"), source
-    )
+    paths = slice_operations(doc, schema_ref(root), source)
     renames = shorten_names(names, source)
     components: dict[str, Any] = {"schemas": {renames[n]: schemas[n] for n in names}}
     security_schemes = doc.get("components", {}).get("securitySchemes")
