@@ -63,6 +63,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from generator.fetch import read_source
+    from generator.importer import import_kind, write_import
+
+    spec = read_source(
+        args.source, kind=args.kind, group_version=args.group_version, context=args.context
+    )
+    imported = import_kind(spec, args.kind, args.group_version)
+    overlay = write_import(imported, Path(args.output))
+    schemas = len(imported.document["components"]["schemas"])
+    print(f"wrote {args.output}: {imported.root}, {schemas} schemas, {imported.operations} operations")
+    if overlay is not None:
+        print(f"the overlay {overlay} still applies")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="apigen",
@@ -97,6 +113,16 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="validate an OpenAPI / Swagger document")
     validate.add_argument("spec", help="path of the document")
     validate.set_defaults(run=cmd_validate)
+
+    importer = commands.add_parser(
+        "import", help="slice one kind out of an upstream spec into a vendored OpenAPI 3.0 spec"
+    )
+    importer.add_argument("source", help="a file (JSON/YAML/gzip), an http(s) URL, or `cluster`")
+    importer.add_argument("--kind", required=True, help="the kind to import, e.g. TokenRequest")
+    importer.add_argument("--group-version", help="e.g. authentication.k8s.io/v1")
+    importer.add_argument("--context", help="kubeconfig context for `cluster` (default: current)")
+    importer.add_argument("-o", "--output", required=True, help="the spec file to write")
+    importer.set_defaults(run=cmd_import)
     return parser
 
 

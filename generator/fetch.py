@@ -101,7 +101,9 @@ def cluster_access(context: str | None = None, path: Path | None = None) -> Clus
         raise ApigenError("no current-context; pass --context", source=source)
     ctx = named(config.get("contexts"), context_name, "context", source)
     cluster = named(config.get("clusters"), ctx.get("cluster", ""), "cluster", source)
-    user = named(config.get("users"), ctx.get("user", ""), "user", source) if ctx.get("user") else {}
+    user = (
+        named(config.get("users"), ctx.get("user", ""), "user", source) if ctx.get("user") else {}
+    )
     if not cluster.get("server"):
         raise ApigenError(f"cluster of context {context_name!r} has no server", source=source)
     token = user.get("token")
