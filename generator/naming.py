@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_NON_IDENT = re.compile(r"\W+")  # Unicode-aware: ünïcode stays a (valid) identifier
 # Names the generated modules use themselves; a field must not shadow them.
 _RESERVED = frozenset({"model_config", "model_fields", "self", "cls"})
 
@@ -35,20 +35,19 @@ class ClassName(PythonIdentifier):
 
 def snake_case(name: str) -> str:
     """`expirationSeconds` -> `expiration_seconds`, `boundObjectRef` -> `bound_object_ref`."""
-    spaced = _WORD_BOUNDARY.sub("_", name)
-    cleaned = _NON_IDENT.sub("_", spaced).strip("_").lower()
-    return re.sub(r"_+", "_", cleaned)
+    # Python reads identifiers NFKC-normalised, so the name we check must be that form.
+    spaced = _WORD_BOUNDARY.sub("_", unicodedata.normalize("NFKC", name))
+    kept = "".join(ch if ("a" + ch).isidentifier() else "_" for ch in spaced)
+    return re.sub(r"_+", "_", kept.strip("_").lower())
 
 
 def python_name(json_name: str) -> PythonIdentifier:
     """The attribute name for a JSON property: snake_case, never a keyword or empty."""
     name = snake_case(json_name) or "field"
-    if name[0].isdigit():
+    if not name.isidentifier() or name.startswith("model_"):  # a digit first; pydantic's model_*
         name = "field_" + name
     if keyword.iskeyword(name) or name in _RESERVED:
         name += "_"
-    if name.startswith("model_"):  # pydantic reserves the model_ namespace
-        name = "field_" + name
     return PythonIdentifier(name)
 
 
@@ -72,10 +71,13 @@ def unique_python_names(json_names: list[str]) -> list[PythonIdentifier]:
 
 def class_name(schema_name: str) -> ClassName:
     """A CamelCase class name for a schema name such as `TokenRequest` or `x-y`."""
-    parts = [p for p in _NON_IDENT.split(schema_name) if p]
-    name = "".join(p[:1].upper() + p[1:] for p in parts) or "Model"
-    if name[0].isdigit():
+    normal = unicodedata.normalize("NFKC", schema_name)
+    kept = "".join(ch if ("a" + ch).isidentifier() else " " for ch in normal)
+    name = "".join(p[:1].upper() + p[1:] for p in re.split(r"[\s_]+", kept) if p)
+    if not name[:1].isupper():  # empty, a digit, or a script without case
         name = "Model" + name
+    if keyword.iskeyword(name):  # None, True, False
+        name += "_"
     return ClassName(name)
 
 

@@ -46,7 +46,15 @@ def find_kind(schemas: dict[str, Any], kind: str, group_version: str | None, sou
                 gvk.get("group", "") == group and gvk.get("version") == version
             ):
                 by_gvk.append(name)
-    candidates = sorted(set(by_gvk)) or sorted(n for n in schemas if short_schema_name(n) == kind)
+    declared = any(
+        gvk.get("kind") == kind
+        for schema in schemas.values()
+        if isinstance(schema, dict)
+        for gvk in schema.get("x-kubernetes-group-version-kind", [])
+    )
+    # By name only in documents that declare no group/version for the kind at all.
+    by_name = [] if declared else [n for n in schemas if short_schema_name(n) == kind]
+    candidates = sorted(set(by_gvk)) or sorted(by_name)
     if not candidates:
         wanted = f"{kind} ({group_version})" if group_version else kind
         raise ApigenError(
