@@ -36,8 +36,7 @@ def docstring_body(text: str, width: int = DOC_WIDTH) -> str:
     and so is a final quote, which would otherwise join the closing ones.
     """
     body = wrap(text, width).replace("\\", "\\\\")
-    body = re.sub(r'"{2,}', lambda run: '\\"' * len(run.group()), body)
-    return body[:-1] + '\\"' if body.endswith('"') and not body.endswith('\\"') else body
+    return re.sub(r'"{2,}|"$', lambda run: '\\"' * len(run.group()), body)
 
 
 def py_string(value: str) -> str:
