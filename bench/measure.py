@@ -1,0 +1,128 @@
+"""Timing helpers shared by the benchmarks, and the row format the harness reads.
+
+The machine is shared and noisy: every figure is a median of several runs, subject
+and peer are measured in the same run and interleaved, and only ratios are judged.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+COMMAND_TIMEOUT_S = 120
+
+
+class CommandFailed(RuntimeError):
+    """A timed command failed or hung; the message carries its last line of output."""
+
+
+@dataclass(frozen=True)
+class CommandRun:
+    wall_s: float
+    max_rss_mb: float  # peak resident memory of this child alone, from wait4's rusage
+
+
+def run_command(
+    argv: Sequence[str | Path],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    ok_codes: tuple[int, ...] = (0,),
+) -> CommandRun:
+    """Run a whole process once: its wall time and its peak memory."""
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            [str(arg) for arg in argv], cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        # wait4 (not Popen.wait) gives this child's own rusage; the timer bounds a hang.
+        killer = threading.Timer(COMMAND_TIMEOUT_S, child.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(child.pid, 0)
+        finally:
+            killer.cancel()
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode not in ok_codes:
+            output.seek(0)
+            lines = output.read().decode(errors="replace").strip().splitlines() or ["no output"]
+            raise CommandFailed(f"{Path(argv[0]).name} exited {child.returncode}: {lines[-1]}")
+    return CommandRun(wall, usage.ru_maxrss / 1024)  # Linux reports kilobytes
+
+
+def median_runs(runs: Sequence[CommandRun]) -> CommandRun:
+    """Median wall time; the largest peak memory seen."""
+    return CommandRun(
+        statistics.median(run.wall_s for run in runs), max(run.max_rss_mb for run in runs)
+    )
+
+
+def interleaved(
+    commands: dict[str, Callable[[], CommandRun]], repeats: int
+) -> dict[str, CommandRun | CommandFailed]:
+    """Run every command once per round, `repeats` rounds, so drift hits them all alike.
+
+    A command that fails is dropped from later rounds and reported by its error.
+    """
+    runs: dict[str, list[CommandRun]] = {name: [] for name in commands}
+    failures: dict[str, CommandFailed] = {}
+    for _ in range(repeats):
+        for name, command in commands.items():
+            if name in failures:
+                continue
+            try:
+                runs[name].append(command())
+            except CommandFailed as exc:
+                failures[name] = exc
+    return {name: failures.get(name) or median_runs(runs[name]) for name in commands}
+
+
+def ops_per_second(operation: Callable[[], object], iterations: int, repeats: int) -> float:
+    """Median rate of `operation` over `repeats` timed batches of `iterations` calls."""
+    operation()  # warm caches and lazy imports outside the timed batches
+    rates = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(iterations):
+            operation()
+        rates.append(iterations / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def row(
+    *,
+    area: str,
+    case: str,
+    subject: str,
+    peer: str,
+    subject_value: float | None,
+    peer_value: float | None,
+    unit: str,
+    higher_is_better: bool,
+    goal: str,
+    goal_ratio: float | None,
+    note: str = "",
+) -> dict[str, Any]:
+    """One line of the table. `goal_ratio` None means the row is for context only."""
+    return {
+        "area": area,
+        "case": case,
+        "subject": subject,
+        "peer": peer,
+        "subject_value": subject_value,
+        "peer_value": peer_value,
+        "unit": unit,
+        "higher_is_better": higher_is_better,
+        "goal": goal,
+        "goal_ratio": goal_ratio,
+        "note": note,
+    }
