@@ -39,6 +39,7 @@ class ClientOperation:
     body_validator: str | None  # the generated validator of the body model
     api_version: str  # filled into the body when the caller left it out
     kind: str
+    object_name: str  # the expression naming the object in client-side errors
     result_model: str
 
 
@@ -48,7 +49,6 @@ class TokenConvenience:
 
     operation: str
     root_model: str
-    spec_model: str
     bound_model: str
 
 
@@ -64,7 +64,7 @@ def client_context(api: Api) -> dict[str, Any]:
         name for op in operations for name in (op.body_model, op.result_model) if name
     }
     if convenience:
-        models |= {convenience.spec_model, convenience.bound_model}
+        models.add(convenience.bound_model)
     return {
         "operations": operations,
         "models": sorted(models),
@@ -80,7 +80,9 @@ def _client_operation(api: Api, op: Operation) -> ClientOperation:
         method=op.method.upper(),
         path=op.path,
         description=op.description,
-        path_params=tuple(ClientParam(p.name, p.python_name, p.description) for p in op.path_params),
+        path_params=tuple(
+            ClientParam(p.name, p.python_name, p.description) for p in op.path_params
+        ),
         query_params=tuple(
             ClientParam(p.name, p.python_name, p.description) for p in op.query_params
         ),
@@ -88,8 +90,15 @@ def _client_operation(api: Api, op: Operation) -> ClientOperation:
         body_validator=validator_name(op.body.model) if op.body else None,
         api_version=gvk.api_version,
         kind=gvk.kind,
+        object_name=_object_name(op),
         result_model=str(op.success_model),
     )
+
+
+def _object_name(op: Operation) -> str:
+    """The `name` path parameter's variable, or an empty string literal."""
+    names = [p.python_name for p in op.path_params if p.name == "name"]
+    return names[0] if names else repr("")
 
 
 def _token_convenience(
@@ -112,7 +121,7 @@ def _token_convenience(
     )
     if bound is None or creator is None:
         return None
-    return TokenConvenience(creator.python_name, api.root_model, spec.name, bound.name)
+    return TokenConvenience(creator.python_name, api.root_model, bound.name)
 
 
 def _field_model(api: Api, model: Model, json_name: str) -> Model | None:
