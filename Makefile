@@ -36,5 +36,10 @@ test: setup
 	$(BIN)/ruff check generator tests generated
 	$(BIN)/mypy --strict generated/
 
+# Every bench/bench_*.py, one table; peers go to cached venvs in .cache/bench/.
+# `make bench QUICK=1` is a fast smoke run.
+bench: setup
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
+
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +40,29 @@ def peer_commands(work: Path) -> tuple[dict[str, Callable[[], CommandRun]], dict
     recipes: dict[str, tuple[peers.Peer, Callable[[Path], list[str | Path]]]] = {
         "datamodel-codegen": (
             peers.DATAMODEL_CODEGEN,
-            lambda exe: [exe, "--input", SPEC, "--input-file-type", "openapi",
-                         "--output-model-type", "pydantic_v2.BaseModel",
-                         "--output", work / "dcg" / "models.py"],
+            lambda exe: [
+                exe,
+                "--input",
+                SPEC,
+                "--input-file-type",
+                "openapi",
+                "--output-model-type",
+                "pydantic_v2.BaseModel",
+                "--output",
+                work / "dcg" / "models.py",
+            ],
         ),
         "openapi-python-client": (
             peers.OPENAPI_PYTHON_CLIENT,
-            lambda exe: [exe, "generate", "--path", SPEC, "--output-path", work / "opc", "--overwrite"],
+            lambda exe: [
+                exe,
+                "generate",
+                "--path",
+                SPEC,
+                "--output-path",
+                work / "opc",
+                "--overwrite",
+            ],
         ),
         "fastapi-codegen": (
             peers.FASTAPI_CODEGEN,
@@ -80,60 +97,86 @@ CONTEXT_NOTES = {
 }
 
 
-def generate_rows(
-    results: dict[str, CommandRun | CommandFailed], missing: dict[str, str], artifact_count: int
-) -> list[dict[str, Any]]:
-    apigen_note = f"apigen writes {artifact_count} files (every artifact); the peer writes models alone"
+@dataclass(frozen=True)
+class Outcomes:
+    """Each command's median run, or why it has none."""
+
+    runs: dict[str, CommandRun | CommandFailed]
+    missing: dict[str, str]
+
+    def measure(self, name: str, metric: str) -> tuple[float | None, str]:
+        if name in self.missing:
+            return None, f"{name} {self.missing[name]}"
+        result = self.runs[name]
+        if isinstance(result, CommandFailed):
+            return None, f"{name} failed: {result}"
+        return float(getattr(result, metric)), ""
+
+    def compare(
+        self, case: str, subject: str, peer: str, metric: str, **fields: Any
+    ) -> dict[str, Any]:
+        subject_value, subject_error = self.measure(subject, metric)
+        peer_value, peer_error = self.measure(peer, metric)
+        note = "; ".join(filter(None, [subject_error, peer_error, fields.pop("note")]))
+        return row(
+            area=AREA,
+            case=case,
+            subject=subject,
+            peer=peer,
+            subject_value=subject_value,
+            peer_value=peer_value,
+            higher_is_better=False,
+            note=note,
+            **fields,
+        )
+
+
+def generate_rows(outcomes: Outcomes, artifact_count: int) -> list[dict[str, Any]]:
+    goal = {"unit": "s", "goal": "<= 1.0x", "goal_ratio": 1.0}
     rows = [
-        wall_row("generate", "apigen generate", "datamodel-codegen", results, missing,
-                 "<= 1.0x", 1.0, apigen_note),
-        wall_row("check", "apigen check", "datamodel-codegen", results, missing,
-                 "<= 1.0x", 1.0, "check regenerates in memory and compares with an unchanged tree"),
+        outcomes.compare(
+            "generate",
+            "apigen generate",
+            "datamodel-codegen",
+            "wall_s",
+            **goal,
+            note=f"apigen writes {artifact_count} files (every artifact); the peer, models alone",
+        ),
+        outcomes.compare(
+            "check",
+            "apigen check",
+            "datamodel-codegen",
+            "wall_s",
+            **goal,
+            note="check regenerates in memory and compares with an unchanged tree",
+        ),
     ]
-    for peer_name, note in CONTEXT_NOTES.items():
-        rows.append(wall_row("generate (context)", "apigen generate", peer_name, results, missing,
-                             "context", None, note))
-    rows.append(memory_row(results, missing))
+    rows += [
+        outcomes.compare(
+            "generate (context)",
+            "apigen generate",
+            peer,
+            "wall_s",
+            unit="s",
+            goal="context",
+            goal_ratio=None,
+            note=note,
+        )
+        for peer, note in CONTEXT_NOTES.items()
+    ]
+    rows.append(
+        outcomes.compare(
+            "peak memory",
+            "apigen generate",
+            "datamodel-codegen",
+            "max_rss_mb",
+            unit="MB",
+            goal="report",
+            goal_ratio=None,
+            note="max RSS of the whole process",
+        )
+    )
     return rows
-
-
-def value_or_error(
-    name: str, results: dict[str, CommandRun | CommandFailed], missing: dict[str, str]
-) -> tuple[CommandRun | None, str]:
-    if name in missing:
-        return None, f"{name} {missing[name]}"
-    result = results[name]
-    if isinstance(result, CommandFailed):
-        return None, f"{name} failed: {result}"
-    return result, ""
-
-
-def wall_row(case: str, subject: str, peer: str, results: dict[str, CommandRun | CommandFailed],
-             missing: dict[str, str], goal: str, goal_ratio: float | None,
-             note: str) -> dict[str, Any]:
-    subject_run, subject_error = value_or_error(subject, results, missing)
-    peer_run, peer_error = value_or_error(peer, results, missing)
-    return row(
-        area=AREA, case=case, subject=subject, peer=peer,
-        subject_value=subject_run and subject_run.wall_s,
-        peer_value=peer_run and peer_run.wall_s,
-        unit="s", higher_is_better=False, goal=goal, goal_ratio=goal_ratio,
-        note="; ".join(filter(None, [subject_error, peer_error, note])),
-    )
-
-
-def memory_row(
-    results: dict[str, CommandRun | CommandFailed], missing: dict[str, str]
-) -> dict[str, Any]:
-    subject_run, subject_error = value_or_error("apigen generate", results, missing)
-    peer_run, peer_error = value_or_error("datamodel-codegen", results, missing)
-    return row(
-        area=AREA, case="peak memory", subject="apigen generate", peer="datamodel-codegen",
-        subject_value=subject_run and subject_run.max_rss_mb,
-        peer_value=peer_run and peer_run.max_rss_mb,
-        unit="MB", higher_is_better=False, goal="report", goal_ratio=None,
-        note="; ".join(filter(None, [subject_error, peer_error, "max RSS of the whole process"])),
-    )
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
@@ -142,10 +185,10 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         commands = apigen_commands(work)
         others, missing = peer_commands(work)
         commands.update(others)
-        results = interleaved(commands, repeats=1 if quick else 5)
+        outcomes = Outcomes(interleaved(commands, repeats=1 if quick else 5), missing)
         package = work / "apigen" / "authentication_k8s_io_v1"
         artifact_count = len(list(package.iterdir())) if package.is_dir() else 0
-    return generate_rows(results, missing, artifact_count)
+    return generate_rows(outcomes, artifact_count)
 
 
 if __name__ == "__main__":

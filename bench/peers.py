@@ -57,7 +57,9 @@ DATAMODEL_CODEGEN = Peer(
 )
 # Its default post-generation hooks run `ruff`, which it does not depend on.
 OPENAPI_PYTHON_CLIENT = Peer(
-    "openapi-python-client", ("openapi-python-client==0.29.1", "ruff==0.17.6"), "openapi-python-client"
+    "openapi-python-client",
+    ("openapi-python-client==0.29.1", "ruff==0.17.6"),
+    "openapi-python-client",
 )
 FASTAPI_CODEGEN = Peer(
     "fastapi-code-generator", ("fastapi-code-generator==0.8.1",), "fastapi-codegen"
