@@ -46,11 +46,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     comparison = compare_package(generate(target), target.package_dir)
     if comparison.equal:
         print(f"{target.package_dir} is up to date")
-        return EXIT_OK
-    print(f"{target.package_dir} differs from what the spec and templates generate:")
-    print(comparison.report(target.package_dir), end="")
-    print("run `apigen generate` (make generate) and commit the result")
-    return EXIT_DIFFERENT
+    else:
+        print(f"{target.package_dir} differs from what the spec and templates generate:")
+        print(comparison.report(target.package_dir), end="")
+        print("run `apigen generate` (make generate) and commit the result")
+    status = EXIT_OK if comparison.equal else EXIT_DIFFERENT
+    if args.spec_against:
+        status = max(status, check_drift(target, args))
+    return status
+
+
+def check_drift(target: Target, args: argparse.Namespace) -> int:
+    """The drift gate: the target's spec against a newer or live one."""
+    from generator.diff import as_text, diff_specs
+    from generator.fetch import read_source
+
+    vendored = read_source(str(target.spec))
+    against = read_source(
+        args.spec_against,
+        kind=target.kind,
+        group_version=target.group_version,
+        context=args.context,
+    )
+    result = diff_specs(vendored, against, target.kind, target.group_version)
+    print(as_text(result), end="")
+    return EXIT_DIFFERENT if result.fails(args.fail_on) else EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -73,10 +93,38 @@ def cmd_import(args: argparse.Namespace) -> int:
     imported = import_kind(spec, args.kind, args.group_version)
     overlay = write_import(imported, Path(args.output))
     schemas = len(imported.document["components"]["schemas"])
-    print(f"wrote {args.output}: {imported.root}, {schemas} schemas, {imported.operations} operations")
+    print(
+        f"wrote {args.output}: {imported.root}, {schemas} schemas, {imported.operations} operations"
+    )
     if overlay is not None:
         print(f"the overlay {overlay} still applies")
     return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from generator.diff import FORMATS, diff_specs
+    from generator.fetch import read_source
+
+    kind, group_version = args.kind, args.group_version
+    if kind is None:
+        default = resolve_target(None, find_project_root())
+        kind, group_version = default.kind, group_version or default.group_version
+    old, new = (
+        read_source(source, kind=kind, group_version=group_version, context=args.context)
+        for source in (args.old, args.new)
+    )
+    result = diff_specs(old, new, kind, group_version)
+    print(FORMATS[args.format](result), end="")
+    return EXIT_DIFFERENT if result.fails(args.fail_on) else EXIT_OK
+
+
+def fail_on_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--fail-on",
+        choices=("breaking", "any", "none"),
+        default="breaking",
+        help="exit 1 when a change at or above this level is found (default: breaking)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="regenerate in memory and compare with the committed package (exit 1 if different)",
     )
     target_options(check)
+    check.add_argument(
+        "--spec-against",
+        metavar="SOURCE",
+        help="also diff the target's spec against SOURCE (file, URL or `cluster`)",
+    )
+    check.add_argument("--context", help="kubeconfig context for `cluster` (default: current)")
+    fail_on_option(check)
     check.set_defaults(run=cmd_check)
 
     validate = commands.add_parser("validate", help="validate an OpenAPI / Swagger document")
@@ -123,6 +178,18 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--context", help="kubeconfig context for `cluster` (default: current)")
     importer.add_argument("-o", "--output", required=True, help="the spec file to write")
     importer.set_defaults(run=cmd_import)
+
+    diff = commands.add_parser(
+        "diff", help="classify the changes to one kind's closure between two specs"
+    )
+    diff.add_argument("old", help="a file (JSON/YAML/gzip), an http(s) URL, or `cluster`")
+    diff.add_argument("new", help="a file (JSON/YAML/gzip), an http(s) URL, or `cluster`")
+    diff.add_argument("--kind", help="the kind whose closure to compare (default: the target's)")
+    diff.add_argument("--group-version", help="e.g. authentication.k8s.io/v1")
+    diff.add_argument("--context", help="kubeconfig context for `cluster` (default: current)")
+    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    fail_on_option(diff)
+    diff.set_defaults(run=cmd_diff)
     return parser
 
 

@@ -1,0 +1,504 @@
+"""`apigen diff`: what changed in one kind's closure between two specs, and who it breaks.
+
+Both specs are sliced to the kind's closure first (so v2 or v3, full or
+sliced, they compare alike), and `allOf: [{$ref}]` reads as `$ref`. Schemas are
+paired by walking both closures from the kind together: two `$ref`s at the same
+place pair their targets, so a schema renamed with equal content is a rename,
+not a removal plus an addition.
+
+Every change has the JSON pointer of where it is (in the new slice; in the old
+one for removals), its kind, who it breaks (clients, servers, or nobody), and
+what it does to the generated code. Whether a change breaks clients or servers
+depends on the direction the schema travels: request bodies (client -> server),
+responses (server -> client), or both, as TokenRequest does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from generator.errors import pointer
+from generator.load import LoadedSpec
+from generator.lower import ref_target, unwrap
+from generator.slice import SCHEMA_PREFIX, iter_refs, slice_kind
+
+REQUEST, RESPONSE = "request", "response"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# Keywords whose change tightens or loosens what a value may be.
+LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
+UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
+OTHER_CONSTRAINTS = ("pattern", "multipleOf", "uniqueItems", "nullable", "readOnly")
+LEVELS = {"none": 3, "breaking": 2, "any": 0}  # --fail-on: the lowest level that fails
+
+
+@dataclass(frozen=True)
+class Change:
+    pointer: str
+    kind: str  # e.g. "required-removed"
+    detail: str
+    breaks_clients: bool
+    breaks_servers: bool
+    generated: str  # what it does to the generated code
+
+    @property
+    def description_only(self) -> bool:
+        return self.kind == "description-changed"
+
+    @property
+    def level(self) -> int:
+        """2 breaking, 1 compatible, 0 description only."""
+        if self.breaks_clients or self.breaks_servers:
+            return 2
+        return 0 if self.description_only else 1
+
+    @property
+    def impact(self) -> str:
+        if self.breaks_clients and self.breaks_servers:
+            return "breaks clients and servers"
+        if self.breaks_clients:
+            return "breaks clients"
+        if self.breaks_servers:
+            return "breaks servers"
+        return "description only" if self.description_only else "compatible"
+
+
+@dataclass
+class DiffResult:
+    old_source: str
+    new_source: str
+    kind: str
+    changes: list[Change] = field(default_factory=list)
+
+    def fails(self, fail_on: str) -> bool:
+        return any(change.level >= LEVELS[fail_on] for change in self.changes)
+
+    def counts(self) -> dict[str, int]:
+        names = {2: "breaking", 1: "compatible", 0: "description only"}
+        counts = {name: 0 for name in names.values()}
+        for change in self.changes:
+            counts[names[change.level]] += 1
+        return counts
+
+
+def directions(document: dict[str, Any]) -> dict[str, set[str]]:
+    """Schema name -> {request, response}: which way each schema of the slice travels."""
+    schemas = document["components"]["schemas"]
+    roots: dict[str, set[str]] = {}
+    for item in document["paths"].values():
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not op:
+                continue
+            bodies = [(REQUEST, op.get("requestBody", {}))]
+            bodies += [(RESPONSE, r) for r in op.get("responses", {}).values()]
+            for direction, body in bodies:
+                for ref, _ in iter_refs(body.get("content", {})):
+                    roots.setdefault(ref[len(SCHEMA_PREFIX) :], set()).add(direction)
+    found: dict[str, set[str]] = {}
+    for root, ways in roots.items():
+        pending = [root]
+        while pending:
+            name = pending.pop()
+            if ways <= found.get(name, set()):
+                continue
+            found.setdefault(name, set()).update(ways)
+            pending += [ref[len(SCHEMA_PREFIX) :] for ref, _ in iter_refs(schemas.get(name, {}))]
+    return found
+
+
+class Differ:
+    """Walks two sliced documents side by side and collects changes."""
+
+    def __init__(self, old: dict[str, Any], new: dict[str, Any]):
+        self.old, self.new = old, new
+        self.old_schemas = old["components"]["schemas"]
+        self.new_schemas = new["components"]["schemas"]
+        self.ways = {**directions(old), **directions(new)}
+        self.pairs: dict[tuple[str, str], None] = {}  # insertion-ordered set
+        self.changes: list[Change] = []
+
+    # -- recording ---------------------------------------------------------
+
+    def add(
+        self, at: str, kind: str, detail: str, generated: str, clients: bool, servers: bool
+    ) -> None:
+        self.changes.append(Change(at, kind, detail, clients, servers, generated))
+
+    def add_directed(
+        self, at: str, kind: str, detail: str, generated: str, ways: set[str], *, tighter: bool
+    ) -> None:
+        """A change that only narrows (tighter) or only widens what one side may send."""
+        if tighter:  # the sender may no longer send what it used to
+            self.add(at, kind, detail, generated, REQUEST in ways, RESPONSE in ways)
+        else:  # the receiver must now accept what it never got before
+            self.add(at, kind, detail, generated, RESPONSE in ways, REQUEST in ways)
+
+    # -- schemas -----------------------------------------------------------
+
+    def pair(self, old_name: str, new_name: str) -> None:
+        self.pairs.setdefault((old_name, new_name), None)
+
+    def run(self, old_root: str, new_root: str) -> list[Change]:
+        self.operations()
+        self.pair(old_root, new_root)
+        done: set[tuple[str, str]] = set()
+        while len(done) < len(self.pairs):  # pairs grows while walking; each is walked once
+            old_name, new_name = next(p for p in self.pairs if p not in done)
+            done.add((old_name, new_name))
+            self.named_schema(old_name, new_name)
+        self.unpaired_schemas()
+        return self.changes
+
+    def named_schema(self, old_name: str, new_name: str) -> None:
+        at = pointer("components", "schemas", new_name)
+        if old_name != new_name:
+            self.add(
+                at, "schema-renamed", f"schema {old_name} is now {new_name}",
+                f"models: class `{old_name}` is now `{new_name}`", False, False,
+            )  # fmt: skip
+        ways = self.ways.get(new_name, set()) | self.ways.get(old_name, set())
+        self.schema(self.old_schemas[old_name], self.new_schemas[new_name], at, new_name, ways)
+
+    def unpaired_schemas(self) -> None:
+        paired_old = {old for old, _ in self.pairs}
+        paired_new = {new for _, new in self.pairs}
+        for name in sorted(set(self.old_schemas) - paired_old):
+            self.add(
+                pointer("components", "schemas", name), "schema-removed",
+                f"schema {name} removed", f"models: class `{name}` removed", True, False,
+            )  # fmt: skip
+        for name in sorted(set(self.new_schemas) - paired_new):
+            self.add(
+                pointer("components", "schemas", name), "schema-added",
+                f"schema {name} added", f"models: class `{name}` added", False, False,
+            )  # fmt: skip
+
+    def schema(self, old: Any, new: Any, at: str, where: str, ways: set[str]) -> None:
+        old, new = unwrap(old or {}), unwrap(new or {})
+        self.description(old, new, at, where)
+        old_ref, new_ref = ref_target(old), ref_target(new)
+        if old_ref and new_ref:
+            self.pair(old_ref, new_ref)
+        elif old_ref or new_ref:
+            self.type_changed(at, where, f"{old_ref or 'inline'} -> {new_ref or 'inline'}")
+            return
+        for key in ("type", "format"):
+            if old.get(key) != new.get(key):
+                self.type_changed(at, where, f"{key} {old.get(key)} -> {new.get(key)}", key)
+        self.enum(old, new, at, where, ways)
+        self.constraints(old, new, at, where, ways)
+        self.properties(old, new, at, where, ways)
+        for key in ("items", "additionalProperties"):
+            if isinstance(old.get(key), dict) or isinstance(new.get(key), dict):
+                suffix = "[]" if key == "items" else "{}"
+                self.schema(old.get(key), new.get(key), at + pointer(key), where + suffix, ways)
+
+    def description(self, old: dict[str, Any], new: dict[str, Any], at: str, where: str) -> None:
+        for key in ("description", "summary"):
+            if old.get(key) != new.get(key):
+                self.add(
+                    at, "description-changed", f"{where}: {key} reworded",
+                    "docstrings change", False, False,
+                )  # fmt: skip
+
+    def type_changed(self, at: str, where: str, detail: str, key: str = "type") -> None:
+        self.add(
+            at, f"{key}-changed", f"{where}: {detail}",
+            f"models: the type of `{where}` changes", True, True,
+        )  # fmt: skip
+
+    def enum(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, where: str, ways: set[str]
+    ) -> None:
+        before, after = old.get("enum"), new.get("enum")
+        if before == after:
+            return
+        generated = f"models and validators: the values allowed in `{where}` change"
+        dropped = [v for v in before or [] if after is not None and v not in after]
+        added = [v for v in after or [] if before is None or v not in before]
+        if after is not None and (before is None or dropped):
+            detail = f"{where}: enum now {after}" + (f", {dropped} dropped" if dropped else "")
+            self.add_directed(at, "enum-changed", detail, generated, ways, tighter=True)
+        if before is not None and (after is None or added):
+            detail = f"{where}: enum " + (f"gains {added}" if after is not None else "dropped")
+            self.add_directed(at, "enum-changed", detail, generated, ways, tighter=False)
+
+    def constraints(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, where: str, ways: set[str]
+    ) -> None:
+        if old.get("default") != new.get("default"):  # what an absent value means, not a check
+            self.add(
+                at, "default-changed", f"{where}: default {old.get('default')!r} -> {new.get('default')!r}",
+                f"models: the default of `{where}` changes", False, False,
+            )  # fmt: skip
+        for key in LOWER_BOUNDS + UPPER_BOUNDS + OTHER_CONSTRAINTS:
+            before, after = old.get(key), new.get(key)
+            if before == after:
+                continue
+            detail = f"{where}: {key} {before} -> {after}"
+            generated = f"validators: the check of {key} on `{where}` changes"
+            if key in OTHER_CONSTRAINTS:  # no direction to it: both sides may break
+                self.add(at, "constraint-changed", detail, generated, True, True)
+                continue
+            upper = key in UPPER_BOUNDS
+            tighter = after is not None and (
+                before is None or (after < before if upper else after > before)
+            )
+            self.add_directed(at, "constraint-changed", detail, generated, ways, tighter=tighter)
+
+    def properties(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, where: str, ways: set[str]
+    ) -> None:
+        old_props, new_props = old.get("properties", {}), new.get("properties", {})
+        old_required, new_required = set(old.get("required", [])), set(new.get("required", []))
+        for name in sorted(set(old_props) | set(new_props)):
+            here, field_name = at + pointer("properties", name), f"{where}.{name}"
+            if name not in new_props:
+                self.add(
+                    here, "property-removed", f"{field_name} removed",
+                    f"models: `{field_name}` removed", True, False,
+                )  # fmt: skip
+            elif name not in old_props:
+                self.add(
+                    here, "property-added", f"{field_name} added",
+                    f"models: `{field_name}` added", False, False,
+                )  # fmt: skip
+            else:
+                self.schema(old_props[name], new_props[name], here, field_name, ways)
+        for name in sorted(old_required - new_required):
+            self.add_directed(
+                at + pointer("properties", name), "required-removed",
+                f"{where}.{name} is no longer required",
+                f"models: `{where}.{name}` becomes Optional (default None)", ways, tighter=False,
+            )  # fmt: skip
+        for name in sorted(new_required - old_required):
+            self.add_directed(
+                at + pointer("properties", name), "required-added",
+                f"{where}.{name} is now required",
+                f"models: `{where}.{name}` becomes required", ways, tighter=True,
+            )  # fmt: skip
+
+    # -- operations --------------------------------------------------------
+
+    def operations(self) -> None:
+        old_ops, new_ops = dict(iter_operations(self.old)), dict(iter_operations(self.new))
+        for key in sorted(set(old_ops) | set(new_ops)):
+            path, method = key
+            at = pointer("paths", path, method)
+            if key not in new_ops:
+                op_id = old_ops[key][0].get("operationId", f"{method} {path}")
+                self.add(
+                    at, "operation-removed", f"{method.upper()} {path} removed",
+                    f"client and server: `{op_id}` removed", True, False,
+                )  # fmt: skip
+            elif key not in old_ops:
+                op_id = new_ops[key][0].get("operationId", f"{method} {path}")
+                self.add(
+                    at, "operation-added", f"{method.upper()} {path} added",
+                    f"client and server: `{op_id}` added", False, False,
+                )  # fmt: skip
+            else:
+                self.operation(old_ops[key], new_ops[key], at)
+
+    def operation(self, old: OpParts, new: OpParts, at: str) -> None:
+        old_op, old_params = old
+        new_op, new_params = new
+        op_id = new_op.get("operationId", at)
+        self.description(old_op, new_op, at, op_id)
+        if old_op.get("operationId") != new_op.get("operationId"):
+            self.add(
+                at, "operation-renamed",
+                f"operationId {old_op.get('operationId')} -> {new_op.get('operationId')}",
+                f"client: method `{old_op.get('operationId')}` renamed", True, False,
+            )  # fmt: skip
+        self.parameters(old_params, new_params, op_id)
+        self.body(old_op.get("requestBody", {}), new_op.get("requestBody", {}), at, op_id)
+        self.responses(old_op.get("responses", {}), new_op.get("responses", {}), at, op_id)
+
+    def parameters(self, old: Params, new: Params, op_id: str) -> None:
+        for key in sorted(set(old) | set(new)):
+            name = key[1]
+            if key not in new:
+                self.add(
+                    old[key][0], "parameter-removed", f"{op_id}: {key[0]} parameter {name} removed",
+                    f"client: keyword argument `{name}` of `{op_id}` removed", True, False,
+                )  # fmt: skip
+                continue
+            at, param = new[key]
+            if key not in old:
+                required = bool(param.get("required"))
+                self.add(
+                    at, "parameter-added", f"{op_id}: {key[0]} parameter {name} added"
+                    + (" (required)" if required else ""),
+                    f"client: keyword argument `{name}` of `{op_id}` added", required, False,
+                )  # fmt: skip
+                continue
+            before = old[key][1]
+            self.description(before, param, at, f"{op_id}({name})")
+            if bool(before.get("required")) != bool(param.get("required")):
+                now = "required" if param.get("required") else "optional"
+                self.add_directed(
+                    at, "required-added" if param.get("required") else "required-removed",
+                    f"{op_id}: parameter {name} is now {now}",
+                    f"client: keyword argument `{name}` of `{op_id}` becomes {now}",
+                    {REQUEST}, tighter=bool(param.get("required")),
+                )  # fmt: skip
+            self.schema(
+                before.get("schema"), param.get("schema"), at + "/schema", f"{op_id}({name})",
+                {REQUEST},
+            )  # fmt: skip
+
+    def body(self, old: dict[str, Any], new: dict[str, Any], at: str, op_id: str) -> None:
+        self.content(old.get("content", {}), new.get("content", {}), at + "/requestBody", op_id)
+        if bool(old.get("required")) != bool(new.get("required")):
+            self.add_directed(
+                at + "/requestBody", "required-added" if new.get("required") else "required-removed",
+                f"{op_id}: request body required {bool(old.get('required'))} -> {bool(new.get('required'))}",
+                f"client: the body argument of `{op_id}` changes", {REQUEST},
+                tighter=bool(new.get("required")),
+            )  # fmt: skip
+
+    def responses(self, old: dict[str, Any], new: dict[str, Any], at: str, op_id: str) -> None:
+        for code in sorted(set(old) | set(new)):
+            here = at + pointer("responses", code)
+            if code not in new:
+                self.add(
+                    here, "response-removed", f"{op_id}: response {code} removed",
+                    f"client: status {code} of `{op_id}` no longer expected", True, False,
+                )  # fmt: skip
+            elif code not in old:
+                self.add(
+                    here, "response-added", f"{op_id}: response {code} added",
+                    f"client: status {code} of `{op_id}` now expected", False, False,
+                )  # fmt: skip
+            else:
+                self.description(old[code], new[code], here, f"{op_id} {code}")
+                self.content(
+                    old[code].get("content", {}), new[code].get("content", {}), here, op_id
+                )
+
+    def content(self, old: dict[str, Any], new: dict[str, Any], at: str, op_id: str) -> None:
+        request = at.endswith("/requestBody")
+        for media in sorted(set(old) | set(new)):
+            here = at + pointer("content", media)
+            side = "request" if request else "response"
+            if media not in new:
+                self.add(
+                    here, "content-type-removed", f"{op_id}: {side} media type {media} removed",
+                    f"client and server: `{op_id}` no longer {'sends' if request else 'accepts'} {media}",
+                    True, False,
+                )  # fmt: skip
+            elif media not in old:
+                self.add(
+                    here, "content-type-added", f"{op_id}: {side} media type {media} added",
+                    f"client and server: `{op_id}` may {'send' if request else 'accept'} {media}",
+                    False, False,
+                )  # fmt: skip
+            else:
+                ways = {REQUEST if request else RESPONSE}
+                self.schema(
+                    old[media].get("schema"), new[media].get("schema"), here + "/schema",
+                    op_id, ways,
+                )  # fmt: skip
+
+
+OpParts = tuple[dict[str, Any], "Params"]
+Params = dict[tuple[str, str], tuple[str, dict[str, Any]]]  # (in, name) -> (pointer, parameter)
+
+
+def iter_operations(document: dict[str, Any]) -> Iterator[tuple[tuple[str, str], OpParts]]:
+    """((path, method), (operation, its parameters, path-level ones included))."""
+    for path, item in document["paths"].items():
+        shared: Params = {
+            (p.get("in", ""), p.get("name", "")): (pointer("paths", path, "parameters", i), p)
+            for i, p in enumerate(item.get("parameters", []))
+        }
+        for method in HTTP_METHODS:
+            if method not in item:
+                continue
+            own: Params = {
+                (p.get("in", ""), p.get("name", "")): (
+                    pointer("paths", path, method, "parameters", i),
+                    p,
+                )
+                for i, p in enumerate(item[method].get("parameters", []))
+            }
+            yield (path, method), (item[method], {**shared, **own})
+
+
+def diff_specs(
+    old: LoadedSpec, new: LoadedSpec, kind: str, group_version: str | None = None
+) -> DiffResult:
+    old_slice, old_root = slice_kind(old.document, kind, group_version, old.source)
+    new_slice, new_root = slice_kind(new.document, kind, group_version, new.source)
+    changes = Differ(old_slice, new_slice).run(old_root, new_root)
+    changes.sort(key=lambda c: (-c.level, c.pointer, c.kind, c.detail))
+    return DiffResult(old.source, new.source, kind, changes)
+
+
+# -- reports -------------------------------------------------------------------
+
+
+def summary_line(result: DiffResult) -> str:
+    counts = result.counts()
+    if not result.changes:
+        return f"no changes to the {result.kind} closure"
+    parts = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+    return f"{len(result.changes)} changes to the {result.kind} closure: {parts}"
+
+
+def as_text(result: DiffResult) -> str:
+    lines = [f"{result.old_source} -> {result.new_source}", summary_line(result)]
+    for c in result.changes:
+        lines.append(f"  [{c.impact}] {c.kind} {c.pointer}")
+        lines.append(f"      {c.detail}; {c.generated}")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(result: DiffResult) -> str:
+    payload = {
+        "old": result.old_source,
+        "new": result.new_source,
+        "kind": result.kind,
+        "summary": result.counts(),
+        "changes": [{**asdict(c), "impact": c.impact} for c in result.changes],
+    }
+    return json.dumps(payload, indent=2) + "\n"
+
+
+def markdown_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(changes: list[Change]) -> list[str]:
+    rows = ["| impact | change | where | generated code |", "|---|---|---|---|"]
+    for c in changes:
+        rows.append(
+            f"| {c.impact} | {markdown_cell(c.detail)} | `{markdown_cell(c.pointer)}` "
+            f"| {markdown_cell(c.generated)} |"
+        )
+    return rows
+
+
+def as_markdown(result: DiffResult) -> str:
+    """A pull-request comment: the changes that matter in a table, rewordings folded away."""
+    lines = [
+        f"### apigen diff: {result.kind}",
+        "",
+        f"`{result.old_source}` → `{result.new_source}`",
+    ]
+    lines += ["", f"**{summary_line(result)}**", ""]
+    main = [c for c in result.changes if not c.description_only]
+    wording = [c for c in result.changes if c.description_only]
+    if main:
+        lines += markdown_table(main) + [""]
+    if wording:
+        lines += [f"<details><summary>{len(wording)} description-only changes</summary>", ""]
+        lines += markdown_table(wording) + ["", "</details>", ""]
+    return "\n".join(lines)
+
+
+FORMATS = {"text": as_text, "json": as_json, "markdown": as_markdown}
