@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.ctx_validators import validators_context
 from generator.dcg import render_models
 from generator.header import python_header
 from generator.ir import Api
@@ -61,5 +62,6 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("__init__.py", from_template("package/__init__.py.jinja")),
     Artifact("_base.py", from_template("package/_base.py.jinja")),
     Artifact("models.py", models, fix_imports=True),
+    Artifact("validators.py", from_template("validators/validators.py.jinja", validators_context)),
     Artifact("py.typed", lambda given: "", python=False),
 )

@@ -7,9 +7,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from .validators import FieldError
 
 
 class KubeModel(BaseModel):
@@ -34,3 +37,12 @@ class KubeModel(BaseModel):
     def to_json(self) -> str:
         """`to_dict()` as JSON text."""
         return self.model_dump_json(by_alias=True, exclude_unset=True)
+
+    def validate_k8s(self, *, strict: bool = False) -> list[FieldError]:
+        """Every reason a Kubernetes API server would refuse `to_dict()`, with its field path.
+
+        `strict=True` gives the published schema's verdict instead; see `validators`.
+        """
+        from .validators import VALIDATORS  # here, so that importing the models does not load it
+
+        return VALIDATORS[type(self).__name__](self.to_dict(), strict=strict)
