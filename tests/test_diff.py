@@ -79,18 +79,23 @@ def reword(doc: dict[str, Any]) -> None:
     schemas(doc)["TokenRequestStatus"]["properties"]["token"]["description"] = "The token."
 
 
+BOTH, CLIENTS, OK = "breaks clients and servers", "breaks clients", "compatible"
+SECONDS = f"{SCHEMAS}/TokenRequestSpec/properties/expirationSeconds"
+BOUND = f"{SCHEMAS}/BoundObjectReference/properties"
+
+
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (remove_property, [("property-removed", f"{SCHEMAS}/BoundObjectReference/properties/uid", "breaks clients")]),
-        (change_type, [("type-changed", f"{SCHEMAS}/TokenRequestSpec/properties/expirationSeconds", "breaks clients and servers")]),
-        (tighten_minimum, [("constraint-changed", f"{SCHEMAS}/TokenRequestSpec/properties/expirationSeconds", "breaks clients and servers")]),
-        (add_enum, [("enum-changed", f"{SCHEMAS}/BoundObjectReference/properties/kind", "breaks clients and servers")]),
-        (require_more, [("required-added", f"{SCHEMAS}/BoundObjectReference/properties/name", "breaks clients and servers")]),
-        (add_property, [("property-added", f"{SCHEMAS}/TokenRequestSpec/properties/nodeName", "compatible")]),
-        (add_required_parameter, [("parameter-added", f"{OP}/parameters/6", "breaks clients")]),
-        (drop_yaml, [("content-type-removed", f"{OP}/post/responses/201/content/application~1yaml", "breaks clients")]),
-        (drop_operation, [("operation-removed", f"{OP}/post", "breaks clients"), ("operation-added", f"{OP}/put", "compatible")]),
+        (remove_property, [("property-removed", f"{BOUND}/uid", CLIENTS)]),
+        (change_type, [("type-changed", SECONDS, BOTH)]),
+        (tighten_minimum, [("constraint-changed", SECONDS, BOTH)]),
+        (add_enum, [("enum-changed", f"{BOUND}/kind", BOTH)]),
+        (require_more, [("required-added", f"{BOUND}/name", BOTH)]),
+        (add_property, [("property-added", f"{SCHEMAS}/TokenRequestSpec/properties/nodeName", OK)]),
+        (add_required_parameter, [("parameter-added", f"{OP}/parameters/6", CLIENTS)]),
+        (drop_yaml, [("content-type-removed", f"{OP}/post/responses/201/content/application~1yaml", CLIENTS)]),
+        (drop_operation, [("operation-removed", f"{OP}/post", CLIENTS), ("operation-added", f"{OP}/put", OK)]),
         (reword, [("description-changed", f"{SCHEMAS}/TokenRequestStatus/properties/token", "description only")]),
     ],
 )  # fmt: skip
