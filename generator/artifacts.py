@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.ctx_server import proto_context, server_context
 from generator.ctx_validators import validators_context
 from generator.dcg import render_models
 from generator.header import python_header
@@ -63,5 +64,14 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("_base.py", from_template("package/_base.py.jinja")),
     Artifact("models.py", models, fix_imports=True),
     Artifact("validators.py", from_template("validators/validators.py.jinja", validators_context)),
+    Artifact("_auth.py", from_template("server/_auth.py.jinja")),
+    Artifact("_backend.py", from_template("server/_backend.py.jinja")),
+    Artifact("_openapi.py", from_template("server/_openapi.py.jinja", server_context)),
+    Artifact("_proto.py", from_template("server/_proto.py.jinja", proto_context)),
+    Artifact("_service.py", from_template("server/_service.py.jinja")),
+    Artifact("_status.py", from_template("server/_status.py.jinja")),
+    Artifact("_tokens.py", from_template("server/_tokens.py.jinja")),
+    Artifact("_wire.py", from_template("server/_wire.py.jinja", server_context)),
+    Artifact("server.py", from_template("server/server.py.jinja", server_context)),
     Artifact("py.typed", lambda given: "", python=False),
 )

@@ -32,7 +32,9 @@ def compile_descriptor_set(proto: Path) -> bytes:
             ]
         )
         if status != 0 or not out.is_file():
-            raise ApigenError("protoc could not compile it (see the message above)", source=str(proto))
+            raise ApigenError(
+                "protoc could not compile it (see the message above)", source=str(proto)
+            )
         descriptor_set = descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())
     return descriptor_set.SerializeToString(deterministic=True)
 
@@ -45,3 +47,8 @@ def message_names(descriptor_set: bytes) -> list[str]:
         for file in files
         for message in file.message_type
     )
+
+
+def file_names(descriptor_set: bytes) -> list[str]:
+    """The .proto files the set was compiled from, in order."""
+    return [file.name for file in descriptor_pb2.FileDescriptorSet.FromString(descriptor_set).file]
