@@ -86,16 +86,28 @@ def interleaved(
     return {name: failures.get(name) or median_runs(runs[name]) for name in commands}
 
 
-def ops_per_second(operation: Callable[[], object], iterations: int, repeats: int) -> float:
-    """Median rate of `operation` over `repeats` timed batches of `iterations` calls."""
-    operation()  # warm caches and lazy imports outside the timed batches
-    rates = []
+def calibrated_batch(operation: Callable[[], object], batch_s: float) -> int:
+    """How many calls of `operation` take about `batch_s` seconds (warming it up too)."""
+    calls, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < batch_s / 4:
+        operation()
+        calls += 1
+    return max(1, round(calls * batch_s / elapsed))
+
+
+def interleaved_rates(
+    operations: dict[str, Callable[[], object]], repeats: int, batch_s: float = 0.2
+) -> dict[str, float]:
+    """Median calls per second of each operation: one timed batch of each per round."""
+    batches = {name: calibrated_batch(operation, batch_s) for name, operation in operations.items()}
+    rates: dict[str, list[float]] = {name: [] for name in operations}
     for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(iterations):
-            operation()
-        rates.append(iterations / (time.perf_counter() - start))
-    return statistics.median(rates)
+        for name, operation in operations.items():
+            start = time.perf_counter()
+            for _ in range(batches[name]):
+                operation()
+            rates[name].append(batches[name] / (time.perf_counter() - start))
+    return {name: statistics.median(values) for name, values in rates.items()}
 
 
 def row(
@@ -111,8 +123,12 @@ def row(
     goal: str,
     goal_ratio: float | None,
     note: str = "",
+    missed_because: str = "",
 ) -> dict[str, Any]:
-    """One line of the table. `goal_ratio` None means the row is for context only."""
+    """One line of the table. `goal_ratio` None means the row is for context only.
+
+    `missed_because` marks the goal missed whatever the ratio (say, data were lost).
+    """
     return {
         "area": area,
         "case": case,
@@ -125,4 +141,5 @@ def row(
         "goal": goal,
         "goal_ratio": goal_ratio,
         "note": note,
+        "missed_because": missed_because,
     }

@@ -1,7 +1,8 @@
 """`make bench`: run every bench/bench_*.py and print one markdown table.
 
 Each module exposes `run(quick: bool = False) -> list[dict]` (row keys in
-`measure.row`). Every module runs in its own child process with a time limit, so
+`measure.row`; `missed_because` is optional and marks the goal missed whatever
+the ratio). Every module runs in its own child process with a time limit, so
 one that crashes, hangs or is missing its `run` becomes a row with its error and
 the others still report.
 
@@ -91,6 +92,8 @@ def verdict(row: dict[str, Any]) -> str:
     if str(row.get("note") or "").startswith("error:"):
         return "ERROR"
     value, goal = ratio(row), row.get("goal_ratio")
+    if row.get("missed_because"):
+        return f"**MISSED**: {row['missed_because']}"
     if not isinstance(goal, (int, float)):
         return "—"  # context or report only
     if value is None:
