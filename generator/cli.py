@@ -127,6 +127,13 @@ def fail_on_option(sub: argparse.ArgumentParser) -> None:
     )
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from generator.serve import run_server
+
+    run_server(chosen_target(args), args.server_args)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="apigen",
@@ -190,6 +197,20 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     fail_on_option(diff)
     diff.set_defaults(run=cmd_diff)
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the target's generated server: apigen serve [--target T] -- --port 8443 ...",
+    )
+    serve.add_argument(
+        "--target", help="target name from [tool.apigen.targets] (default: the default target)"
+    )
+    serve.add_argument(
+        "server_args",
+        nargs=argparse.REMAINDER,
+        help="after --, the server's own options (python -m <package>.server --help)",
+    )
+    serve.set_defaults(run=cmd_serve)
     return parser
 
 

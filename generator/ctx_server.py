@@ -51,7 +51,9 @@ def proto_context(api: Api) -> dict[str, Any]:
     names = message_names(api.proto_descriptor_set)
     return {
         "protobuf_media_type": PROTOBUF,
-        "descriptor_set_base64": textwrap.wrap(base64.b64encode(api.proto_descriptor_set).decode(), 76),
+        "descriptor_set_base64": textwrap.wrap(
+            base64.b64encode(api.proto_descriptor_set).decode(), 76
+        ),
         "proto_file": ", ".join(file_names(api.proto_descriptor_set)),
         "object_message": _message(names, api.kind.kind),
         "envelope_message": _message(names, "Unknown"),
@@ -62,7 +64,9 @@ def proto_context(api: Api) -> dict[str, Any]:
 def _message(names: list[str], short: str) -> str:
     matches = [name for name in names if name.rsplit(".", 1)[-1] == short]
     if len(matches) != 1:
-        raise ApigenError(f"the .proto must declare exactly one message {short}, found {len(matches)}")
+        raise ApigenError(
+            f"the .proto must declare exactly one message {short}, found {len(matches)}"
+        )
     return matches[0]
 
 

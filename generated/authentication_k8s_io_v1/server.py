@@ -250,7 +250,10 @@ def _warning(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog=f"python -m {__package__}.server",
+        description="Serve the TokenRequest API as kube-apiserver does.",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8443)
     parser.add_argument("--tls-cert", type=Path, help="serve HTTPS with this PEM certificate")
