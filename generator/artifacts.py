@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.ctx_client import client_context
 from generator.ctx_server import proto_context, server_context
 from generator.ctx_validators import validators_context
 from generator.dcg import render_models
@@ -73,5 +74,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("_tokens.py", from_template("server/_tokens.py.jinja")),
     Artifact("_wire.py", from_template("server/_wire.py.jinja", server_context)),
     Artifact("server.py", from_template("server/server.py.jinja", server_context)),
+    Artifact("client.py", from_template("client/client.py.jinja", client_context)),
+    Artifact("__main__.py", from_template("client/__main__.py.jinja", client_context)),
     Artifact("py.typed", lambda given: "", python=False),
 )

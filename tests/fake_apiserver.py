@@ -46,10 +46,14 @@ class Reply:
 
     @classmethod
     def json(cls, status: int, body: Any, *headers: tuple[str, str]) -> Reply:
-        return cls(status, json.dumps(body).encode(), (("content-type", "application/json"), *headers))
+        return cls(
+            status, json.dumps(body).encode(), (("content-type", "application/json"), *headers)
+        )
 
 
-def status_body(code: int, reason: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+def status_body(
+    code: int, reason: str, message: str, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "kind": "Status",
         "apiVersion": "v1",
@@ -133,15 +137,26 @@ class FakeApiServer:
         if self.record:
             headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
             self.requests.append(
-                Recorded(scope["method"], scope["raw_path"].decode(), scope["query_string"].decode(), headers, parsed)
+                Recorded(
+                    scope["method"],
+                    scope["raw_path"].decode(),
+                    scope["query_string"].decode(),
+                    headers,
+                    parsed,
+                )
             )
         if self.replies:
             return self.replies.popleft()
         match = TOKEN_PATH.match(scope["raw_path"].decode())
         if scope["method"] != "POST" or match is None:
-            return Reply.json(404, status_body(404, "NotFound", "the server could not find the requested resource"))
+            return Reply.json(
+                404,
+                status_body(404, "NotFound", "the server could not find the requested resource"),
+            )
         extra = (("warning", f'299 - "{self.warning}"'),) if self.warning else ()
-        return Reply.json(201, created(unquote(match.group(1)), unquote(match.group(2)), parsed or {}), *extra)
+        return Reply.json(
+            201, created(unquote(match.group(1)), unquote(match.group(2)), parsed or {}), *extra
+        )
 
 
 @dataclass(frozen=True)
