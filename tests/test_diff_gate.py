@@ -1,0 +1,43 @@
+"""The drift gate: `apigen check --spec-against SOURCE`, and the pre-commit hook that runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, SPEC, run_apigen, upstream_path
+
+
+@pytest.fixture(scope="module")
+def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A freshly generated package (generation costs seconds: done once here)."""
+    package_dir = tmp_path_factory.mktemp("gate") / "authentication_k8s_io_v1"
+    result = run_apigen("generate", "--out", package_dir)
+    assert result.returncode == 0, result.stderr
+    return package_dir
+
+
+def test_check_passes_when_the_spec_has_not_drifted(package_dir: Path) -> None:
+    result = run_apigen("check", "--out", package_dir, "--spec-against", SPEC)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "is up to date" in result.stdout
+    assert "no changes to the TokenRequest closure" in result.stdout
+
+
+def test_check_fails_on_breaking_drift_and_names_it(package_dir: Path) -> None:
+    newer = upstream_path("1.36")
+    result = run_apigen("check", "--out", package_dir, "--spec-against", newer)
+    assert result.returncode == 1
+    assert "is up to date" in result.stdout  # the package itself matches its spec
+    assert (
+        "[breaks clients and servers] required-removed /components/schemas/TokenRequest/properties/spec"
+        in (result.stdout)
+    )
+
+
+def test_pre_commit_hook_runs_apigen_check() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "apigen-check")
+    assert hook["entry"].split()[:2] == ["apigen", "check"]
+    assert hook["pass_filenames"] is False
