@@ -6,7 +6,7 @@ the ratio). Every module runs in its own child process with a time limit, so
 one that crashes, hangs or is missing its `run` becomes a row with its error and
 the others still report.
 
-    python bench/run.py [--quick] [--only NAME ...] [--out FILE]
+    python bench/run.py [--quick] [--only NAME ...] [--out FILE] [--dir DIR]
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ ROW_KEYS = (
 MODULE_TIMEOUT_S = {True: 120, False: 300}  # by quick
 
 
-def discover() -> list[str]:
-    return sorted(path.stem for path in BENCH_DIR.glob("bench_*.py"))
+def discover(bench_dir: Path) -> list[str]:
+    return sorted(path.stem for path in bench_dir.glob("bench_*.py"))
 
 
 def error_row(module: str, message: str) -> dict[str, Any]:
@@ -44,19 +44,20 @@ def error_row(module: str, message: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def run_module_here(module: str, quick: bool, out: Path) -> None:
+def run_module_here(module: str, quick: bool, bench_dir: Path, out: Path) -> None:
     """Child side: import the module, call run(quick), write its rows as JSON."""
-    sys.path.insert(0, str(BENCH_DIR))
+    sys.path.insert(0, str(bench_dir))
     rows = importlib.import_module(module).run(quick=quick)
     out.write_text(json.dumps(rows))
 
 
-def run_module(module: str, quick: bool) -> list[dict[str, Any]]:
+def run_module(module: str, quick: bool, bench_dir: Path) -> list[dict[str, Any]]:
     """Parent side: one child process per module, bounded in time."""
     timeout = MODULE_TIMEOUT_S[quick]
     with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
         out = Path(tmp) / "rows.json"
-        argv = [sys.executable, __file__, "--child", module, "--rows-out", str(out)]
+        argv = [sys.executable, __file__, "--child", module, "--dir", str(bench_dir)]
+        argv += ["--rows-out", str(out)]
         try:
             child = subprocess.run(
                 argv + (["--quick"] if quick else []),
@@ -164,16 +165,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a fast smoke run: fewer repetitions")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="e.g. bench_models")
     parser.add_argument("--out", type=Path, help="also write the table to this file")
+    parser.add_argument("--dir", type=Path, default=BENCH_DIR, help="where the bench_*.py are")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--rows-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        run_module_here(args.child, args.quick, args.rows_out)
+        run_module_here(args.child, args.quick, args.dir, args.rows_out)
         return 0
     rows: list[dict[str, Any]] = []
-    for module in args.only or discover():
+    for module in args.only or discover(args.dir):
         print(f"running {module} ...", file=sys.stderr, flush=True)
-        rows += run_module(module, args.quick)
+        rows += run_module(module, args.quick, args.dir)
     report = f"{machine()}{' Quick run.' if args.quick else ''}\n\n{table(rows)}\n"
     print(report)
     if args.out:
