@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-GOOD = '''
+GOOD = """
 def run(quick=False):
     base = {"area": "demo", "subject": "apigen", "peer": "other", "unit": "ops/s",
             "higher_is_better": True, "goal": ">= 2x", "goal_ratio": 2.0,
@@ -21,7 +21,7 @@ def run(quick=False):
                 "missed_because": "apigen lost data"},
         base | {"case": "context", "subject_value": 5.0, "peer_value": 10.0, "goal_ratio": None},
     ]
-'''
+"""
 CRASHES = 'def run(quick=False):\n    raise RuntimeError("peer exploded")\n'
 NO_RUN = "VALUE = 1\n"
 BAD_ROWS = 'def run(quick=False):\n    return [{"area": "half"}]\n'
@@ -35,7 +35,9 @@ def run_harness(bench_dir: Path) -> dict[str, list[str]]:
     )  # fmt: skip
     assert result.stdout.startswith("Machine: ")
     assert f"{sys.version_info.major}.{sys.version_info.minor}" in result.stdout.splitlines()[0]
-    rows = [line.strip("|").split(" | ") for line in result.stdout.splitlines() if line.startswith("| ")]
+    rows = [
+        line.strip("|").split(" | ") for line in result.stdout.splitlines() if line.startswith("| ")
+    ]
     header, *body = rows
     assert [cell.strip() for cell in header][-3:] == ["goal", "verdict", "note"]
     return {f"{cells[0].strip()}/{cells[1].strip()}": [c.strip() for c in cells] for cells in body}
