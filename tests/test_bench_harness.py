@@ -63,3 +63,4 @@ def test_one_table_with_ratios_verdicts_and_errors_as_rows(tmp_path: Path) -> No
     assert "has no attribute 'run'" in rows["no_run/(module)"][10]
     assert "lack keys" in rows["bad_rows/(module)"][10]
     assert not any(key.startswith("helpers") for key in rows)
+    assert "bench_server.py is missing" in rows["server/(module)"][10]
