@@ -29,7 +29,7 @@ ROW_KEYS = (
     "area", "case", "subject", "peer", "subject_value", "peer_value", "unit",
     "higher_is_better", "goal", "goal_ratio", "note",
 )  # fmt: skip
-MODULE_TIMEOUT_S = {True: 120, False: 300}  # by quick
+MODULE_TIMEOUT_S = {True: 150, False: 360}  # by quick
 
 
 # One per area of the issue; each is reported, as an error row when it is missing.
