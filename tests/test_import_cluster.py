@@ -1,0 +1,227 @@
+"""The `cluster` source, against a local stand-in for kube-apiserver on 127.0.0.1.
+
+The stand-in serves the 1.35 upstream document at kube-apiserver's paths:
+`/openapi/v2` as published, and `/openapi/v3` as an index of one OpenAPI v3
+document per group-version (made here from the v2 one, with described refs
+wrapped in `allOf` as kube-apiserver writes them). It wants a bearer token, so
+the kubeconfig's credentials are exercised too.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from conftest import run_apigen, upstream_path
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from generator.convert import swagger2_to_openapi3
+from generator.errors import ApigenError
+from generator.fetch import cluster_access
+
+TOKEN = "test-token"
+
+
+def allof_wrapped(node: Any) -> Any:
+    """`{$ref, description}` as kube-apiserver's v3 documents write it: `{allOf: [{$ref}], description}`."""
+    if isinstance(node, list):
+        return [allof_wrapped(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: allof_wrapped(v) for k, v in node.items()}
+    if "$ref" in out and len(out) > 1:
+        out["allOf"] = [{"$ref": out.pop("$ref")}]
+    return out
+
+
+def per_group_version(v2: dict[str, Any]) -> dict[str, bytes]:
+    """Index name ("api/v1", "apis/G/V") -> its v3 document."""
+    v3 = allof_wrapped(swagger2_to_openapi3(v2, "upstream"))
+    documents: dict[str, dict[str, Any]] = {}
+    for path, item in v3["paths"].items():
+        parts = path.strip("/").split("/")
+        name = "/".join(parts[:2] if parts[0] == "api" else parts[:3])
+        document = documents.setdefault(name, {**v3, "paths": {}})
+        document["paths"][path] = item
+    return {name: json.dumps(doc).encode() for name, doc in documents.items()}
+
+
+class FakeApiServer:
+    def __init__(self, v2_bytes: bytes):
+        self.v2 = v2_bytes
+        self.v3 = per_group_version(json.loads(v2_bytes))
+        self.serve_v3 = True
+        self.requests: list[str] = []
+        self.app = Starlette(
+            routes=[
+                Route("/openapi/v2", self.openapi_v2),
+                Route("/openapi/v3", self.openapi_v3_index),
+                Route("/openapi/v3/{name:path}", self.openapi_v3_document),
+            ]
+        )
+
+    def authorized(self, request: Request) -> bool:
+        self.requests.append(request.url.path)
+        return request.headers.get("authorization") == f"Bearer {TOKEN}"
+
+    async def openapi_v2(self, request: Request) -> Response:
+        if not self.authorized(request):
+            return JSONResponse({"kind": "Status", "code": 401}, status_code=401)
+        return Response(self.v2, media_type="application/json")
+
+    async def openapi_v3_index(self, request: Request) -> Response:
+        if not self.authorized(request):
+            return JSONResponse({"kind": "Status", "code": 401}, status_code=401)
+        if not self.serve_v3:
+            return JSONResponse({"kind": "Status", "code": 404}, status_code=404)
+        paths = {name: {"serverRelativeURL": f"/openapi/v3/{name}?hash=0A1B"} for name in self.v3}
+        return JSONResponse({"paths": paths})
+
+    async def openapi_v3_document(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if not self.authorized(request) or name not in self.v3 or not self.serve_v3:
+            return JSONResponse({"kind": "Status", "code": 404}, status_code=404)
+        return Response(self.v3[name], media_type="application/json")
+
+
+@pytest.fixture(scope="module")
+def apiserver() -> Iterator[tuple[FakeApiServer, str]]:
+    fake = FakeApiServer(gzip.decompress(upstream_path("1.35").read_bytes()))
+    server = uvicorn.Server(uvicorn.Config(fake.app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):  # bounded wait for the socket
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "the stand-in API server did not start"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield fake, f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def kubeconfig(
+    apiserver: tuple[FakeApiServer, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> FakeApiServer:
+    fake, url = apiserver
+    fake.requests.clear()
+    fake.serve_v3 = True
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN + "\n")
+    config = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "current-context": "local",
+        "clusters": [
+            {"name": "local", "cluster": {"server": url}},
+            {
+                "name": "elsewhere",
+                "cluster": {"server": "http://127.0.0.1:9", "insecure-skip-tls-verify": True},
+            },
+        ],
+        "users": [
+            {"name": "tester", "user": {"token": TOKEN}},
+            {"name": "file-tester", "user": {"tokenFile": str(token_file)}},
+            {"name": "stranger", "user": {"token": "wrong"}},
+        ],
+        "contexts": [
+            {"name": "local", "context": {"cluster": "local", "user": "tester"}},
+            {"name": "local-file", "context": {"cluster": "local", "user": "file-tester"}},
+            {"name": "intruder", "context": {"cluster": "local", "user": "stranger"}},
+            {"name": "far", "context": {"cluster": "elsewhere", "user": "tester"}},
+        ],
+    }
+    path = tmp_path / "kubeconfig"
+    path.write_text(json.dumps(config))  # JSON is YAML: kubectl reads it too
+    monkeypatch.setenv("KUBECONFIG", str(path))
+    return fake
+
+
+def test_cluster_import_reads_the_group_version_document_of_openapi_v3(
+    kubeconfig: FakeApiServer, tmp_path: Path
+) -> None:
+    from_cluster, from_file = tmp_path / "cluster.openapi.json", tmp_path / "file.openapi.json"
+    args = ("--kind", "TokenRequest", "--group-version", "authentication.k8s.io/v1")
+    result = run_apigen("import", "cluster", *args, "-o", from_cluster)
+    assert result.returncode == 0, result.stderr
+    # TokenRequest's schema is authentication.k8s.io/v1, its operation a core subresource.
+    assert kubeconfig.requests == [
+        "/openapi/v3",
+        "/openapi/v3/apis/authentication.k8s.io/v1",
+        "/openapi/v3/api/v1",
+    ]
+    assert run_apigen("import", upstream_path("1.35"), *args, "-o", from_file).returncode == 0
+    assert from_cluster.read_bytes() == from_file.read_bytes()  # v3 allOf and v2 $ref import alike
+
+
+def test_other_kinds_come_from_their_own_group_document(
+    kubeconfig: FakeApiServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "tokenreview.openapi.json"
+    result = run_apigen(
+        "import", "cluster", "--kind", "TokenReview", "--group-version", "authentication.k8s.io/v1",
+        "--context", "local-file", "-o", out,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert kubeconfig.requests == ["/openapi/v3", "/openapi/v3/apis/authentication.k8s.io/v1"]
+    assert list(json.loads(out.read_text())["paths"]) == [
+        "/apis/authentication.k8s.io/v1/tokenreviews"
+    ]
+
+
+def test_falls_back_to_openapi_v2(kubeconfig: FakeApiServer, tmp_path: Path) -> None:
+    kubeconfig.serve_v3 = False
+    out = tmp_path / "tokenrequest.openapi.json"
+    result = run_apigen("import", "cluster", "--kind", "TokenRequest", "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert kubeconfig.requests == ["/openapi/v3", "/openapi/v2"]
+    assert "TokenRequest" in json.loads(out.read_text())["components"]["schemas"]
+
+
+def test_diff_against_the_cluster(kubeconfig: FakeApiServer) -> None:
+    result = run_apigen("diff", upstream_path("1.35"), "cluster", "--fail-on", "any")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no changes to the TokenRequest closure" in result.stdout
+    drift = run_apigen(
+        "diff", upstream_path("1.36"), "cluster", "--format", "json", "--fail-on", "none"
+    )
+    assert json.loads(drift.stdout)["summary"]["breaking"] == 4  # the required lists came back
+
+
+def test_bad_credentials_and_unreachable_servers_are_errors(
+    kubeconfig: FakeApiServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "x.openapi.json"
+    refused = run_apigen(
+        "import", "cluster", "--kind", "TokenRequest", "--context", "intruder", "-o", out
+    )
+    assert refused.returncode == 2
+    assert "/openapi/v2: cannot fetch: HTTP 401" in refused.stderr
+    far = run_apigen("import", "cluster", "--kind", "TokenRequest", "--context", "far", "-o", out)
+    assert far.returncode == 2 and "cannot reach the cluster" in far.stderr
+    unknown = run_apigen(
+        "import", "cluster", "--kind", "TokenRequest", "--context", "nope", "-o", out
+    )
+    assert unknown.returncode == 2 and "no context named 'nope'" in unknown.stderr
+    assert not out.exists()
+
+
+def test_kubeconfig_access(kubeconfig: FakeApiServer) -> None:
+    local = cluster_access()
+    assert local.token == TOKEN and local.server.startswith("http://127.0.0.1:")
+    assert cluster_access("local-file").token == TOKEN
+    assert cluster_access("far").verify is False
+    with pytest.raises(ApigenError, match="no context named 'nope'"):
+        cluster_access("nope")
