@@ -171,7 +171,8 @@ class Tls:
 @contextmanager
 def serve(app: Any, tls: Tls | None = None) -> Iterator[str]:
     """Run `app` on uvicorn at 127.0.0.1 on an ephemeral port, in a thread; yield its URL."""
-    sock = socket.socket()
+    # IPPROTO_TCP named, so asyncio sets TCP_NODELAY on accepted connections (it checks proto).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     options: dict[str, Any] = {}
     if tls is not None:
@@ -194,3 +195,14 @@ def serve(app: Any, tls: Tls | None = None) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=START_TIMEOUT_S)
         sock.close()
+
+
+def main() -> None:
+    """Serve a non-recording fake until killed, printing its URL (for the client benchmark)."""
+    with serve(FakeApiServer(record=False)) as url:
+        print(url, flush=True)
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""Client: create-token requests per second and import time, against the official client.
+
+Both clients send sequential TokenRequests, over keep-alive, to the same fake API
+server (tests/fake_apiserver.py) running in its own process on 127.0.0.1:
+apigen's generated `Client.create_token` (client-side validation on, answer
+parsed into the models) against the `kubernetes` package's
+`CoreV1Api.create_namespaced_service_account_token`. Import time is a fresh
+interpreter importing the generated client against one importing
+`kubernetes.client` and reaching `CoreV1Api`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from measure import interleaved, interleaved_rates, row, run_command
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = ROOT / "generated"
+FAKE_SERVER = ROOT / "tests" / "fake_apiserver.py"
+AREA = "client"
+PACKAGE = "authentication_k8s_io_v1"
+AUDIENCES = ["https://kubernetes.default.svc.cluster.local"]
+
+
+@contextmanager
+def fake_server() -> Iterator[str]:
+    """The fake API server in a child process, so it does not share the clients' GIL."""
+    child = subprocess.Popen([sys.executable, str(FAKE_SERVER)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        yield child.stdout.readline().strip()
+    finally:
+        child.kill()
+        child.wait(timeout=10)
+
+
+def apigen_call(url: str) -> tuple[Callable[[], object], Callable[[], None]]:
+    sys.path.insert(0, str(GENERATED))
+    client_module = importlib.import_module(f"{PACKAGE}.client")
+    client = client_module.Client(url, token="bench-token")
+    return (lambda: client.create_token("bench", "default", audiences=AUDIENCES)), client.close
+
+
+def kubernetes_call(url: str) -> tuple[Callable[[], object], Callable[[], None]]:
+    import kubernetes.client as k8s
+
+    configuration = k8s.Configuration(host=url, api_key={"authorization": "bench-token"})
+    configuration.api_key_prefix = {"authorization": "Bearer"}
+    api_client = k8s.ApiClient(configuration)
+    api = k8s.CoreV1Api(api_client)
+    body = k8s.AuthenticationV1TokenRequest(spec=k8s.V1TokenRequestSpec(audiences=AUDIENCES))
+    return (
+        lambda: api.create_namespaced_service_account_token("bench", "default", body)
+    ), api_client.close
+
+
+def requests_per_second(quick: bool) -> dict[str, Any]:
+    with fake_server() as url:
+        calls = {"apigen": apigen_call(url), "kubernetes": kubernetes_call(url)}
+        try:
+            rates = interleaved_rates(
+                {name: call for name, (call, _) in calls.items()}, repeats=3 if quick else 7
+            )
+        finally:
+            for _, close in calls.values():
+                close()
+    return row(
+        area=AREA,
+        case="create-token, sequential requests",
+        subject="apigen Client",
+        peer="kubernetes CoreV1Api",
+        subject_value=rates["apigen"],
+        peer_value=rates["kubernetes"],
+        unit="req/s",
+        higher_is_better=True,
+        goal=">= 2.0x",
+        goal_ratio=2.0,
+        note="same local uvicorn fake in its own process; apigen validates client-side too",
+    )
+
+
+def import_time(quick: bool) -> dict[str, Any]:
+    env = {"PYTHONPATH": str(GENERATED), "PATH": "/usr/bin:/bin"}
+    statements = {
+        "apigen": f"import {PACKAGE}.client",
+        "kubernetes": "import kubernetes.client; kubernetes.client.CoreV1Api",
+    }
+    runs = interleaved(
+        {
+            name: (lambda code=code: run_command([sys.executable, "-c", code], env=env))
+            for name, code in statements.items()
+        },
+        repeats=3 if quick else 7,
+    )
+    values = {name: getattr(run, "wall_s", None) for name, run in runs.items()}
+    return row(
+        area=AREA,
+        case="import, fresh interpreter",
+        subject=f"import {PACKAGE}.client",
+        peer="import kubernetes.client + CoreV1Api",
+        subject_value=values["apigen"],
+        peer_value=values["kubernetes"],
+        unit="s",
+        higher_is_better=False,
+        goal="<= 0.5x",
+        goal_ratio=0.5,
+        note="whole interpreter start-up included in both",
+    )
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    return [requests_per_second(quick), import_time(quick)]
+
+
+if __name__ == "__main__":
+    for result in run(quick="--quick" in sys.argv):
+        print(result)

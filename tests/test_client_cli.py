@@ -1,0 +1,108 @@
+"""`python -m authentication_k8s_io_v1 create-token ...`, run as a user runs it, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import GENERATED
+from fake_apiserver import FAKE_TOKEN, FakeApiServer, serve, unauthorized
+
+PACKAGE = "authentication_k8s_io_v1"
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[tuple[FakeApiServer, str]]:
+    server = FakeApiServer()
+    with serve(server) as url:
+        yield server, url
+
+
+@pytest.fixture
+def config(fake: tuple[FakeApiServer, str], tmp_path: Path) -> Path:
+    path = tmp_path / "kubeconfig"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "clusters": [{"name": "local", "cluster": {"server": fake[1]}}],
+                "users": [{"name": "me", "user": {"token": "cli-token"}}],
+                "contexts": [
+                    {
+                        "name": "local",
+                        "context": {"cluster": "local", "user": "me", "namespace": "ops"},
+                    }
+                ],
+                "current-context": "local",
+            }
+        )
+    )
+    return path
+
+
+def create_token(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(GENERATED), "KUBECONFIG": "/nonexistent"}
+    return subprocess.run(
+        [sys.executable, "-m", PACKAGE, "create-token", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+
+
+def test_prints_the_token_like_kubectl(config, fake):
+    result = create_token("builder", "--kubeconfig", config)
+    assert (result.returncode, result.stdout, result.stderr) == (0, FAKE_TOKEN + "\n", "")
+    assert fake[0].requests[-1].path == "/api/v1/namespaces/ops/serviceaccounts/builder/token"
+    assert fake[0].requests[-1].headers["authorization"] == "Bearer cli-token"
+
+
+def test_flags_map_to_the_request_and_json_output(config, fake):
+    result = create_token(
+        "builder", "-n", "team-a", "--audience", "https://a", "--audience", "https://b",
+        "--duration", "1h30m", "--bound-object-kind", "Pod", "--bound-object-name", "p1",
+        "--bound-object-uid", "123", "--kubeconfig", config, "-o", "json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert printed["status"]["token"] == FAKE_TOKEN
+    assert fake[0].requests[-1].body["spec"] == {
+        "audiences": ["https://a", "https://b"],
+        "expirationSeconds": 5400,
+        "boundObjectRef": {"kind": "Pod", "apiVersion": "v1", "name": "p1", "uid": "123"},
+    }
+
+
+def test_yaml_output(config):
+    result = create_token("builder", "--kubeconfig", config, "-o", "yaml")
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load(result.stdout)["metadata"]["namespace"] == "ops"
+
+
+def test_errors_are_one_line_on_stderr_with_exit_1(config, fake):
+    fake[0].replies.append(unauthorized())
+    rejected = create_token("builder", "--kubeconfig", config)
+    assert (rejected.returncode, rejected.stdout, rejected.stderr) == (
+        1,
+        "",
+        "error: Unauthorized\n",
+    )
+    too_short = create_token("builder", "--kubeconfig", config, "--duration", "1m")
+    assert too_short.returncode == 1
+    assert "may not specify a duration less than 10 minutes" in too_short.stderr
+    unbound = create_token("builder", "--kubeconfig", config, "--bound-object-name", "p1")
+    assert unbound.returncode == 1
+    assert "need --bound-object-kind" in unbound.stderr
+
+
+def test_bad_flags_are_usage_errors(config):
+    result = create_token("builder", "--kubeconfig", config, "--duration", "soon")
+    assert result.returncode == 2
+    assert "invalid duration 'soon'" in result.stderr
