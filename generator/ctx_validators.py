@@ -123,11 +123,13 @@ def value_context(
     field_expr: str,
     depth: int,
     constants: Constants,
+    prefix_expr: str = "",
 ) -> dict[str, Any]:
     """How one value (a field, an item, a map value) is checked.
 
     `var` names the Python variable holding it and `field_expr` is the Python
-    expression of its field path, evaluated only when an error is reported.
+    expression of its field path, evaluated only when an error is reported;
+    `prefix_expr` is the path prefix handed to a nested model (`spec.`).
     """
     node: dict[str, Any] = {
         "kind": ref.kind,
@@ -139,6 +141,7 @@ def value_context(
         ],
         "int_range": integer_range(ref),
         "checker": checker_name(ref.model) if ref.model else "",
+        "prefix_expr": prefix_expr or f'{field_expr} + "."',
         "item": None,
     }
     if ref.item is not None and ref.item.kind != "any":
@@ -179,7 +182,8 @@ def null_policy(field: Field) -> str:
 
 def field_context(field: Field, constants: Constants) -> dict[str, Any]:
     name = py_string(field.json_name)
-    value = value_context(field.type, field.constraints, "value", f"path + {name}", 1, constants)
+    prefix = f"path + {py_string(field.json_name + '.')}"
+    value = value_context(field.type, field.constraints, "value", f"path + {name}", 1, constants, prefix)
     return {
         "json_name": name,
         "null_policy": null_policy(field),
