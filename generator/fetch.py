@@ -17,13 +17,15 @@ import ssl
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import yaml
 
 from generator.errors import ApigenError
 from generator.load import LoadedSpec, load_document, load_spec
+
+if TYPE_CHECKING:  # httpx takes a while to import: only URL and cluster sources need it
+    import httpx
 
 CLUSTER = "cluster"
 TIMEOUT_SECONDS = 30.0
@@ -40,12 +42,16 @@ def read_source(
     if source == CLUSTER:
         return fetch_from_cluster(kind, group_version, context)
     if source.startswith(("http://", "https://")):
+        import httpx
+
         with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True) as client:
             return load_document(get_bytes(client, source), source)
     return load_spec(Path(source))
 
 
 def get_bytes(client: httpx.Client, url: str) -> bytes:
+    import httpx
+
     try:
         response = client.get(url)
     except httpx.HTTPError as exc:
@@ -64,6 +70,8 @@ class ClusterAccess:
     verify: ssl.SSLContext | bool
 
     def client(self) -> httpx.Client:
+        import httpx
+
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         return httpx.Client(
             base_url=self.server, headers=headers, verify=self.verify, timeout=TIMEOUT_SECONDS
@@ -167,6 +175,8 @@ def serves_kind(spec: LoadedSpec, kind: str | None, group_version: str | None) -
 def fetch_from_cluster(
     kind: str | None, group_version: str | None, context: str | None
 ) -> LoadedSpec:
+    import httpx
+
     access = cluster_access(context)
     with access.client() as client:
         try:
