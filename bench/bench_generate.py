@@ -30,8 +30,12 @@ def apigen_commands(work: Path) -> dict[str, Callable[[], CommandRun]]:
     package = work / "apigen" / "authentication_k8s_io_v1"
     return {
         "apigen generate": lambda: run_command([APIGEN, "generate", "--out", package], cwd=ROOT),
-        # Checked against the package just generated, so the tree is unchanged.
-        "apigen check": lambda: run_command([APIGEN, "check", "--out", package], cwd=ROOT),
+        # Checked against the package just generated, so the tree is unchanged. Exit 1 is
+        # accepted: templates edited in the shared tree between rounds make it differ, and
+        # check does the same work (regenerate, compare every file) either way.
+        "apigen check": lambda: run_command(
+            [APIGEN, "check", "--out", package], cwd=ROOT, ok_codes=(0, 1)
+        ),
     }
 
 

@@ -146,7 +146,7 @@ def losses(round_trip: RoundTrip) -> str:
     found = differences(RESPONSE, json.loads(round_trip(BODY)))
     if not found:
         return ""
-    shown = ", ".join(found[:4]) + (f" and {len(found) - 4} more" if len(found) > 4 else "")
+    shown = ", ".join(found[:6]) + (f" and {len(found) - 6} more" if len(found) > 6 else "")
     return f"{len(found)} lost (- dropped, ~ changed): {shown}"
 
 
