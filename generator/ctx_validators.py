@@ -73,10 +73,15 @@ class Constants:
     def template_data(self) -> dict[str, Any]:
         return {
             "enums": [
-                {"name": name, "members": [py_string(v) if isinstance(v, str) else repr(v) for v in values]}
+                {
+                    "name": name,
+                    "members": [py_string(v) if isinstance(v, str) else repr(v) for v in values],
+                }
                 for values, name in self.enums.items()
             ],
-            "patterns": [{"name": name, "regex": py_string(regex)} for regex, name in self.patterns.items()],
+            "patterns": [
+                {"name": name, "regex": py_string(regex)} for regex, name in self.patterns.items()
+            ],
         }
 
 
@@ -183,7 +188,9 @@ def null_policy(field: Field) -> str:
 def field_context(field: Field, constants: Constants) -> dict[str, Any]:
     name = py_string(field.json_name)
     prefix = f"path + {py_string(field.json_name + '.')}"
-    value = value_context(field.type, field.constraints, "value", f"path + {name}", 1, constants, prefix)
+    value = value_context(
+        field.type, field.constraints, "value", f"path + {name}", 1, constants, prefix
+    )
     return {
         "json_name": name,
         "null_policy": null_policy(field),

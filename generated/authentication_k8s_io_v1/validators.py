@@ -201,6 +201,14 @@ def _type_invalid(field: str, value: Any, json_type: str) -> FieldError:
     return FieldError(ErrorType.TYPE_INVALID, field, value, f"must be of type {json_type}", "type")
 
 
+def _invalid(field: str, value: Any, detail: str, origin: str) -> FieldError:
+    return FieldError(ErrorType.INVALID, field, value, detail, origin)
+
+
+def _not_supported(field: str, value: Any, detail: str) -> FieldError:
+    return FieldError(ErrorType.NOT_SUPPORTED, field, value, detail, "enum")
+
+
 def _is_integral(value: Any, strict: bool) -> bool:
     """A float such as 600.0 is an integer to JSON Schema (strict), not to Go's decoder."""
     return strict and type(value) is float and value.is_integer()
@@ -236,13 +244,7 @@ def _check_bound_object_reference(
     if value is None:
         if strict and "kind" in data:
             errors.append(
-                FieldError(
-                    ErrorType.NOT_SUPPORTED,
-                    path + "kind",
-                    value,
-                    'supported values: "Pod", "Secret", "Node"',
-                    "enum",
-                )
+                _not_supported(path + "kind", value, 'supported values: "Pod", "Secret", "Node"')
             )
     else:
         if not isinstance(value, str):
@@ -250,12 +252,8 @@ def _check_bound_object_reference(
         else:
             if value not in _ENUM_1:
                 errors.append(
-                    FieldError(
-                        ErrorType.NOT_SUPPORTED,
-                        path + "kind",
-                        value,
-                        'supported values: "Pod", "Secret", "Node"',
-                        "enum",
+                    _not_supported(
+                        path + "kind", value, 'supported values: "Pod", "Secret", "Node"'
                     )
                 )
 
@@ -337,13 +335,7 @@ def _check_managed_fields_entry(
         else:
             if not _is_rfc3339(value):
                 errors.append(
-                    FieldError(
-                        ErrorType.INVALID,
-                        path + "time",
-                        value,
-                        "must be an RFC 3339 date-time",
-                        "format",
-                    )
+                    _invalid(path + "time", value, "must be an RFC 3339 date-time", "format")
                 )
 
     if unknown is not None and not _MANAGED_FIELDS_ENTRY_FIELDS.issuperset(data):
@@ -412,12 +404,8 @@ def _check_object_meta(
         else:
             if not _is_rfc3339(value):
                 errors.append(
-                    FieldError(
-                        ErrorType.INVALID,
-                        path + "creationTimestamp",
-                        value,
-                        "must be an RFC 3339 date-time",
-                        "format",
+                    _invalid(
+                        path + "creationTimestamp", value, "must be an RFC 3339 date-time", "format"
                     )
                 )
 
@@ -428,8 +416,7 @@ def _check_object_meta(
         else:
             if not -9223372036854775808 <= value <= 9223372036854775807:
                 errors.append(
-                    FieldError(
-                        ErrorType.INVALID,
+                    _invalid(
                         path + "deletionGracePeriodSeconds",
                         value,
                         "must fit in a signed 64-bit integer",
@@ -444,12 +431,8 @@ def _check_object_meta(
         else:
             if not _is_rfc3339(value):
                 errors.append(
-                    FieldError(
-                        ErrorType.INVALID,
-                        path + "deletionTimestamp",
-                        value,
-                        "must be an RFC 3339 date-time",
-                        "format",
+                    _invalid(
+                        path + "deletionTimestamp", value, "must be an RFC 3339 date-time", "format"
                     )
                 )
 
@@ -477,12 +460,8 @@ def _check_object_meta(
         else:
             if not -9223372036854775808 <= value <= 9223372036854775807:
                 errors.append(
-                    FieldError(
-                        ErrorType.INVALID,
-                        path + "generation",
-                        value,
-                        "must fit in a signed 64-bit integer",
-                        "format",
+                    _invalid(
+                        path + "generation", value, "must fit in a signed 64-bit integer", "format"
                     )
                 )
 
@@ -671,12 +650,8 @@ def _check_token_request(
     if value is None:
         if strict and "apiVersion" in data:
             errors.append(
-                FieldError(
-                    ErrorType.NOT_SUPPORTED,
-                    path + "apiVersion",
-                    value,
-                    'supported values: "authentication.k8s.io/v1"',
-                    "enum",
+                _not_supported(
+                    path + "apiVersion", value, 'supported values: "authentication.k8s.io/v1"'
                 )
             )
     else:
@@ -685,40 +660,22 @@ def _check_token_request(
         else:
             if value not in _ENUM_2:
                 errors.append(
-                    FieldError(
-                        ErrorType.NOT_SUPPORTED,
-                        path + "apiVersion",
-                        value,
-                        'supported values: "authentication.k8s.io/v1"',
-                        "enum",
+                    _not_supported(
+                        path + "apiVersion", value, 'supported values: "authentication.k8s.io/v1"'
                     )
                 )
 
     value = data.get("kind")
     if value is None:
         if strict and "kind" in data:
-            errors.append(
-                FieldError(
-                    ErrorType.NOT_SUPPORTED,
-                    path + "kind",
-                    value,
-                    'supported values: "TokenRequest"',
-                    "enum",
-                )
-            )
+            errors.append(_not_supported(path + "kind", value, 'supported values: "TokenRequest"'))
     else:
         if not isinstance(value, str):
             errors.append(_type_invalid(path + "kind", value, "string"))
         else:
             if value not in _ENUM_3:
                 errors.append(
-                    FieldError(
-                        ErrorType.NOT_SUPPORTED,
-                        path + "kind",
-                        value,
-                        'supported values: "TokenRequest"',
-                        "enum",
-                    )
+                    _not_supported(path + "kind", value, 'supported values: "TokenRequest"')
                 )
 
     value = data.get("metadata")
@@ -803,8 +760,7 @@ def _check_token_request_spec(
         else:
             if not -9223372036854775808 <= value <= 9223372036854775807:
                 errors.append(
-                    FieldError(
-                        ErrorType.INVALID,
+                    _invalid(
                         path + "expirationSeconds",
                         value,
                         "must fit in a signed 64-bit integer",
@@ -813,8 +769,7 @@ def _check_token_request_spec(
                 )
             if value < 600:
                 errors.append(
-                    FieldError(
-                        ErrorType.INVALID,
+                    _invalid(
                         path + "expirationSeconds",
                         value,
                         "may not specify a duration less than 10 minutes",
@@ -823,8 +778,7 @@ def _check_token_request_spec(
                 )
             if value > 4294967296:
                 errors.append(
-                    FieldError(
-                        ErrorType.INVALID,
+                    _invalid(
                         path + "expirationSeconds",
                         value,
                         "may not specify a duration larger than 2^32 seconds",
@@ -871,8 +825,7 @@ def _check_token_request_status(
         else:
             if not _is_rfc3339(value):
                 errors.append(
-                    FieldError(
-                        ErrorType.INVALID,
+                    _invalid(
                         path + "expirationTimestamp",
                         value,
                         "must be an RFC 3339 date-time",
