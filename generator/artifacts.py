@@ -75,6 +75,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("_wire.py", from_template("server/_wire.py.jinja", server_context)),
     Artifact("server.py", from_template("server/server.py.jinja", server_context)),
     Artifact("client.py", from_template("client/client.py.jinja", client_context)),
+    Artifact("_connection.py", from_template("client/_connection.py.jinja")),
     Artifact("__main__.py", from_template("client/__main__.py.jinja", client_context)),
     Artifact("py.typed", lambda given: "", python=False),
 )
