@@ -251,7 +251,7 @@ def test_kubeconfig_files_merge_as_kubectl_merges_them(kube, tmp_path, monkeypat
     first = kubeconfig(
         tmp_path / "first",
         clusters={"dev": {"server": "http://127.0.0.1:1"}},
-        users={"dev": {"tokenFile": "tokens/dev"}},
+        users={"dev": {"tokenFile": "tokens/dev", "token": "stale"}},  # the file wins
         contexts={"dev": {"cluster": "dev", "user": "dev", "namespace": "first"}},
         current="dev",
     )
@@ -270,7 +270,7 @@ def test_kubeconfig_files_merge_as_kubectl_merges_them(kube, tmp_path, monkeypat
     )
     dev = kube.load_kubeconfig()
     assert (dev.base_url, dev.namespace) == ("http://127.0.0.1:1", "first")
-    assert dev.token_file == str(tmp_path / "tokens" / "dev")
+    assert (dev.token_file, dev.token) == (str(tmp_path / "tokens" / "dev"), None)
     prod = kube.load_kubeconfig(context="prod")
     assert (prod.base_url, prod.token, prod.namespace) == (
         "https://127.0.0.1:2",
@@ -297,7 +297,7 @@ def test_exec_and_auth_provider_users_are_a_clear_error(kube, tmp_path, plugin):
         kube.Client.from_kubeconfig(config)
 
 
-def test_missing_kubeconfig_and_unknown_context_are_clear_errors(kube, tmp_path):
+def test_missing_files_and_unknown_contexts_are_clear_errors(kube, tmp_path):
     with pytest.raises(kube.ConfigError, match="no kubeconfig found"):
         kube.Client.from_kubeconfig(tmp_path / "nope")
     config = kubeconfig(tmp_path / "config", clusters={}, users={}, contexts={})
@@ -305,6 +305,15 @@ def test_missing_kubeconfig_and_unknown_context_are_clear_errors(kube, tmp_path)
         kube.Client.from_kubeconfig(config)
     with pytest.raises(kube.ConfigError, match='no context named "other"'):
         kube.Client.from_kubeconfig(config, "other")
+    missing_ca = kubeconfig(
+        tmp_path / "missing-ca",
+        clusters={"c": {"server": "https://127.0.0.1:1", "certificate-authority": "gone.crt"}},
+        users={},
+        contexts={"c": {"cluster": "c"}},
+        current="c",
+    )
+    with pytest.raises(kube.ConfigError, match="cannot read certificate-authority .*gone.crt"):
+        kube.Client.from_kubeconfig(missing_ca)
 
 
 # --- In cluster -----------------------------------------------------------------------

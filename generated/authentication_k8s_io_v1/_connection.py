@@ -183,7 +183,8 @@ def load_kubeconfig(path: str | Path | None = None, context: str | None = None) 
     return Connection(
         base_url=cluster["server"],
         namespace=ctx.get("namespace") or "default",
-        token=user.get("token"),
+        # As in client-go, a tokenFile takes precedence over a token.
+        token=None if user.get("tokenFile") else user.get("token"),
         token_file=_resolve(user.get("tokenFile"), user_dir),
         verify=_kubeconfig_tls(cluster, cluster_dir, user, user_dir),
         tls_server_name=cluster.get("tls-server-name"),
@@ -208,7 +209,12 @@ def _file_or_data(entry: Mapping[str, Any], key: str, folder: Path) -> bytes | N
     if entry.get(f"{key}-data"):
         return base64.b64decode(entry[f"{key}-data"])
     path = _resolve(entry.get(key), folder)
-    return Path(path).read_bytes() if path else None
+    if path is None:
+        return None
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise ConfigError(f"cannot read {key} {path}: {error.strerror}") from error
 
 
 def _kubeconfig_tls(

@@ -85,8 +85,6 @@ __all__ = [
     "Forbidden",
     "Invalid",
     "NotFound",
-    "load_kubeconfig",
-    "in_cluster_connection",
     "Retry",
     "ServerError",
     "Status",
@@ -94,6 +92,8 @@ __all__ = [
     "StatusDetails",
     "TooManyRequests",
     "Unauthorized",
+    "in_cluster_connection",
+    "load_kubeconfig",
 ]
 
 _log = logging.getLogger(__name__)
