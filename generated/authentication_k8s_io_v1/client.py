@@ -290,11 +290,11 @@ class Retry:
 def _tls_failure(error: Exception) -> bool:
     """Whether a connection failed its TLS handshake: a bad certificate stays bad, so
     that is not retried."""
-    cause = error.__cause__
-    while cause is not None:
+    cause: BaseException | None = error
+    while cause is not None:  # httpx and httpcore each wrap the ssl error once
         if isinstance(cause, ssl.SSLError):
             return True
-        cause = cause.__cause__
+        cause = cause.__cause__ or cause.__context__
     return False
 
 
