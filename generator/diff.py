@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from generator.errors import pointer
+from generator.importer import wrap_described_refs
 from generator.load import LoadedSpec
 from generator.lower import ref_target, unwrap
 from generator.slice import SCHEMA_PREFIX, iter_refs, slice_kind
@@ -434,6 +435,8 @@ def diff_specs(
 ) -> DiffResult:
     old_slice, old_root = slice_kind(old.document, kind, group_version, old.source)
     new_slice, new_root = slice_kind(new.document, kind, group_version, new.source)
+    # v2 and v3 forms of the same field read alike (see importer.wrap_described_refs).
+    old_slice, new_slice = wrap_described_refs(old_slice), wrap_described_refs(new_slice)
     changes = Differ(old_slice, new_slice).run(old_root, new_root)
     changes.sort(key=lambda c: (-c.level, c.pointer, c.kind, c.detail))
     return DiffResult(old.source, new.source, kind, changes)

@@ -36,7 +36,13 @@ class ImportedSpec:
 
 
 def wrap_described_refs(node: Any) -> Any:
-    """`{$ref, description, ...}` becomes `{allOf: [{$ref}], description, ...}`, everywhere."""
+    """`{$ref, description, ...}` becomes `{allOf: [{$ref}], description, ...}`, everywhere.
+
+    Beside such a wrapper Kubernetes' v3 documents write the Go zero value
+    (`default: {}` or `""`) of the field's type: it means "absent", as in v2,
+    which does not write it, and a `{}` default can even violate the target's
+    own `required` list. It is dropped, so v2 and v3 sources import alike.
+    """
     if isinstance(node, list):
         return [wrap_described_refs(v) for v in node]
     if not isinstance(node, dict):
@@ -44,7 +50,14 @@ def wrap_described_refs(node: Any) -> Any:
     out = {k: wrap_described_refs(v) for k, v in node.items()}
     if "$ref" in out and len(out) > 1:
         out["allOf"] = [{"$ref": out.pop("$ref")}]
+    if is_ref_wrapper(out) and out.get("default", None) in ({}, ""):
+        del out["default"]
     return out
+
+
+def is_ref_wrapper(schema: dict[str, Any]) -> bool:
+    all_of = schema.get("allOf")
+    return isinstance(all_of, list) and len(all_of) == 1 and "$ref" in all_of[0]
 
 
 def group_version_of(schema: dict[str, Any]) -> str:

@@ -33,7 +33,8 @@ TOKEN = "test-token"
 
 
 def allof_wrapped(node: Any) -> Any:
-    """`{$ref, description}` as kube-apiserver's v3 documents write it: `{allOf: [{$ref}], description}`."""
+    """`{$ref, description}` as kube-apiserver's v3 documents write it:
+    `{allOf: [{$ref}], description, default: {}}` (the Go zero value)."""
     if isinstance(node, list):
         return [allof_wrapped(v) for v in node]
     if not isinstance(node, dict):
@@ -41,6 +42,7 @@ def allof_wrapped(node: Any) -> Any:
     out = {k: allof_wrapped(v) for k, v in node.items()}
     if "$ref" in out and len(out) > 1:
         out["allOf"] = [{"$ref": out.pop("$ref")}]
+        out["default"] = {}
     return out
 
 
