@@ -20,7 +20,6 @@ from typing import Any
 from generator.errors import ApigenError
 from generator.load import LoadedSpec, read_bytes
 from generator.slice import slice_kind
-from generator.validate import validate_document
 
 OVERLAY_SUFFIXES = (".overlay.yaml", ".overlay.yml", ".overlay.json")
 
@@ -84,6 +83,8 @@ def slice_info(kind: str, group_version: str, upstream: dict[str, Any]) -> dict[
 
 def import_kind(spec: LoadedSpec, kind: str, group_version: str | None = None) -> ImportedSpec:
     """Slice, rewrite and validate the closure of `kind`; any problem is an ApigenError."""
+    from generator.validate import validate_document  # slow to import; `diff` needs none
+
     sliced, root = slice_kind(spec.document, kind, group_version, spec.source)
     if not sliced["paths"]:
         raise ApigenError(
@@ -121,6 +122,7 @@ def overlay_beside(spec_path: Path) -> Path | None:
 def check_overlay_applies(imported: ImportedSpec, overlay: Path) -> None:
     """The overlay's every target still selects something, and the result is valid."""
     from generator.overlay import apply_overlay
+    from generator.validate import validate_document
 
     overlaid = apply_overlay(imported.document, read_bytes(overlay), str(overlay))
     validate_document(overlaid, str(overlay))
