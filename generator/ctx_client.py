@@ -50,6 +50,7 @@ class TokenConvenience:
     operation: str
     root_model: str
     bound_model: str
+    bound_kinds: tuple[str, ...]  # the kinds a token may be bound to, when the spec lists them
 
 
 def validator_name(model: str) -> PythonIdentifier:
@@ -121,7 +122,21 @@ def _token_convenience(
     )
     if bound is None or creator is None:
         return None
-    return TokenConvenience(creator.python_name, api.root_model, bound.name)
+    return TokenConvenience(creator.python_name, api.root_model, bound.name, _enum(bound, "kind"))
+
+
+def _enum(model: Model, json_name: str) -> tuple[str, ...]:
+    """The string values an `enum` constraint allows for a field, or () without one."""
+    for field in model.fields:
+        for constraint in field.constraints:
+            allowed = constraint.value
+            if (
+                field.json_name == json_name
+                and constraint.keyword == "enum"
+                and isinstance(allowed, tuple)
+            ):
+                return tuple(str(value) for value in allowed)
+    return ()
 
 
 def _field_model(api: Api, model: Model, json_name: str) -> Model | None:

@@ -80,10 +80,11 @@ def test_flags_map_to_the_request_and_json_output(config, fake):
     }
 
 
-def test_yaml_output(config):
-    result = create_token("builder", "--kubeconfig", config, "-o", "yaml")
+def test_yaml_output_and_zero_duration_meaning_the_default(config, fake):
+    result = create_token("builder", "--kubeconfig", config, "-o", "yaml", "--duration", "0s")
     assert result.returncode == 0, result.stderr
     assert yaml.safe_load(result.stdout)["metadata"]["namespace"] == "ops"
+    assert fake[0].requests[-1].body["spec"] == {"audiences": []}
 
 
 def test_errors_are_one_line_on_stderr_with_exit_1(config, fake):
@@ -102,7 +103,15 @@ def test_errors_are_one_line_on_stderr_with_exit_1(config, fake):
     assert "need --bound-object-kind" in unbound.stderr
 
 
-def test_bad_flags_are_usage_errors(config):
-    result = create_token("builder", "--kubeconfig", config, "--duration", "soon")
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--duration", "soon"], "invalid duration 'soon'"),
+        (["--duration", "1500ms"], "cannot be expressed in units less than seconds"),
+        (["--bound-object-kind", "Deployment"], "invalid choice: 'Deployment'"),
+    ],
+)
+def test_bad_flags_are_usage_errors(config, flags, message):
+    result = create_token("builder", "--kubeconfig", config, *flags)
     assert result.returncode == 2
-    assert "invalid duration 'soon'" in result.stderr
+    assert message in result.stderr

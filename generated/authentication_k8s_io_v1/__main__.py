@@ -69,7 +69,13 @@ def _add_create_token(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "--duration", type=_duration_seconds, help="the token's lifetime, such as 1h or 30m"
     )
     command.add_argument(
-        "--bound-object-kind", choices=["Pod", "Secret", "Node"], help="bind the token to this kind"
+        "--bound-object-kind",
+        choices=[
+            "Pod",
+            "Secret",
+            "Node",
+        ],
+        help="bind the token to an object of this kind",
     )
     command.add_argument("--bound-object-name", help="...of this name")
     command.add_argument("--bound-object-uid", help="...and this UID")
@@ -84,7 +90,7 @@ def _create_token(client: Client, args: argparse.Namespace) -> str:
         args.service_account,
         args.namespace,
         audiences=args.audience,
-        duration=args.duration,
+        duration=args.duration or None,
         bound_object=_bound_object(args),
     )
     if args.output == "json":
@@ -108,17 +114,19 @@ def _bound_object(args: argparse.Namespace) -> BoundObjectReference | None:
     return BoundObjectReference.model_validate(reference)
 
 
-def _duration_seconds(text: str) -> float:
-    """Seconds in a Go duration such as "1h30m"; positive, as kubectl requires."""
+def _duration_seconds(text: str) -> int:
+    """Whole seconds in a Go duration such as "1h30m", as kubectl takes --duration (0: unset)."""
     parts = _DURATION_PART.findall(text)
     if not parts or "".join(number + unit for number, unit in parts) != text:
         raise argparse.ArgumentTypeError(
             f"invalid duration {text!r}: use a Go duration such as 1h or 10m"
         )
-    seconds = sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
-    if seconds <= 0:
-        raise argparse.ArgumentTypeError("--duration must be positive")
-    return seconds
+    seconds = sum((float(number) * _UNIT_SECONDS[unit] for number, unit in parts), 0.0)
+    if not seconds.is_integer():
+        raise argparse.ArgumentTypeError(
+            "--duration cannot be expressed in units less than seconds"
+        )
+    return int(seconds)
 
 
 if __name__ == "__main__":
