@@ -313,9 +313,12 @@ def _retry_after(response: httpx.Response) -> float | None:
 # --- The clients ---------------------------------------------------------------------
 
 
-def _path(template: str, **values: str) -> str:
-    """The request path, each value percent-encoded so it stays one segment."""
-    return template.format(**{key: quote(value, safe="") for key, value in values.items()})
+def _path(template: str, values: Mapping[str, str]) -> str:
+    """The request path: each `{name}` replaced by its value, percent-encoded so it stays
+    one segment."""
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", quote(value, safe=""))
+    return template
 
 
 def _query(values: Mapping[str, str | None]) -> dict[str, str]:
@@ -505,8 +508,10 @@ class Client(_ClientBase):
             "POST",
             _path(
                 "/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token",
-                name=name,
-                namespace=namespace,
+                {
+                    "name": name,
+                    "namespace": namespace,
+                },
             ),
             params=_query(
                 {
@@ -631,8 +636,10 @@ class AsyncClient(_ClientBase):
             "POST",
             _path(
                 "/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token",
-                name=name,
-                namespace=namespace,
+                {
+                    "name": name,
+                    "namespace": namespace,
+                },
             ),
             params=_query(
                 {
