@@ -183,7 +183,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         built, broken = contenders(Path(tmp))
         operations = {name: (lambda rt=rt: rt(BODY)) for name, rt in built.items()}
         rates = interleaved_rates(
-            operations, repeats=3 if quick else 7, batch_s=0.05 if quick else 0.2
+            operations, repeats=3 if quick else 11, batch_s=0.05 if quick else 0.2
         )
         lost = {name: losses(round_trip) for name, round_trip in built.items()}
     apigen_lost = lost.get("apigen", "")
