@@ -1,10 +1,11 @@
-"""The `cluster` source, against a local stand-in for kube-apiserver on 127.0.0.1.
+"""The `cluster` and URL sources, against a local stand-in for kube-apiserver on 127.0.0.1.
 
 The stand-in serves the 1.35 upstream document at kube-apiserver's paths:
 `/openapi/v2` as published, and `/openapi/v3` as an index of one OpenAPI v3
 document per group-version (made here from the v2 one, with described refs
 wrapped in `allOf` as kube-apiserver writes them). It wants a bearer token, so
-the kubeconfig's credentials are exercised too.
+the kubeconfig's credentials are exercised too. It also serves the gzipped v2
+document as a plain download, for the http(s) URL source.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class FakeApiServer:
                 Route("/openapi/v2", self.openapi_v2),
                 Route("/openapi/v3", self.openapi_v3_index),
                 Route("/openapi/v3/{name:path}", self.openapi_v3_document),
+                Route("/public/swagger.json.gz", self.public_gzip),
             ]
         )
 
@@ -80,6 +82,10 @@ class FakeApiServer:
         if not self.authorized(request):
             return JSONResponse({"kind": "Status", "code": 401}, status_code=401)
         return Response(self.v2, media_type="application/json")
+
+    async def public_gzip(self, request: Request) -> Response:
+        """A plain download, as from a release page: no credentials, gzip bytes."""
+        return Response(gzip.compress(self.v2, 1), media_type="application/gzip")
 
     async def openapi_v3_index(self, request: Request) -> Response:
         if not self.authorized(request):
@@ -218,6 +224,19 @@ def test_bad_credentials_and_unreachable_servers_are_errors(
     )
     assert unknown.returncode == 2 and "no context named 'nope'" in unknown.stderr
     assert not out.exists()
+
+
+def test_url_sources(apiserver: tuple[FakeApiServer, str], tmp_path: Path) -> None:
+    _, url = apiserver
+    out = tmp_path / "tokenrequest.openapi.json"
+    result = run_apigen(
+        "import", f"{url}/public/swagger.json.gz", "--kind", "TokenRequest", "-o", out
+    )
+    assert result.returncode == 0, result.stderr
+    assert "TokenRequest" in json.loads(out.read_text())["components"]["schemas"]
+    missing = run_apigen("diff", out, f"{url}/public/absent.json")
+    assert missing.returncode == 2
+    assert f"{url}/public/absent.json: cannot fetch: HTTP 404" in missing.stderr
 
 
 def test_kubeconfig_access(kubeconfig: FakeApiServer) -> None:
