@@ -21,6 +21,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,17 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join([header, rule, *map(table_line, rows)])
 
 
+TALLIED = {"met": "met", "**MISSED**": "missed", "ERROR": "errors", "no data": "without data"}
+
+
+def tally(rows: list[dict[str, Any]]) -> str:
+    """The verdicts counted; context rows have none."""
+    verdicts = Counter(verdict(row).split(":")[0] for row in rows)
+    return (
+        "Goals: " + ", ".join(f"{verdicts[mark]} {label}" for mark, label in TALLIED.items()) + "."
+    )
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -186,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     for module in args.only or discover(args.dir):
         print(f"running {module} ...", file=sys.stderr, flush=True)
         rows += run_module(module, args.quick, args.dir)
-    report = f"{machine()}{' Quick run.' if args.quick else ''}\n\n{table(rows)}\n"
+    report = f"{machine()}{' Quick run.' if args.quick else ''}\n\n{table(rows)}\n\n{tally(rows)}\n"
     print(report)
     if args.out:
         args.out.write_text(report)

@@ -27,8 +27,8 @@ NO_RUN = "VALUE = 1\n"
 BAD_ROWS = 'def run(quick=False):\n    return [{"area": "half"}]\n'
 
 
-def run_harness(bench_dir: Path) -> dict[str, list[str]]:
-    """The table's rows by case, each as its list of cells."""
+def run_harness(bench_dir: Path) -> tuple[dict[str, list[str]], str]:
+    """The table's rows by area/case, each as its list of cells, and the whole output."""
     result = subprocess.run(
         [sys.executable, ROOT / "bench" / "run.py", "--quick", "--dir", bench_dir],
         capture_output=True, text=True, timeout=120, check=True,
@@ -40,7 +40,10 @@ def run_harness(bench_dir: Path) -> dict[str, list[str]]:
     ]
     header, *body = rows
     assert [cell.strip() for cell in header][-3:] == ["goal", "verdict", "note"]
-    return {f"{cells[0].strip()}/{cells[1].strip()}": [c.strip() for c in cells] for cells in body}
+    by_case = {
+        f"{cells[0].strip()}/{cells[1].strip()}": [c.strip() for c in cells] for cells in body
+    }
+    return by_case, result.stdout
 
 
 def test_one_table_with_ratios_verdicts_and_errors_as_rows(tmp_path: Path) -> None:
@@ -51,7 +54,7 @@ def test_one_table_with_ratios_verdicts_and_errors_as_rows(tmp_path: Path) -> No
         (tmp_path / f"{name}.py").write_text(source)
     (tmp_path / "helpers.py").write_text(CRASHES)  # not a bench_*.py: never run
 
-    rows = run_harness(tmp_path)
+    rows, output = run_harness(tmp_path)
 
     assert rows["demo/fast"][7:10] == ["3.00x", ">= 2x", "met"]
     assert rows["demo/fast"][10] == "quick=True"
@@ -64,3 +67,5 @@ def test_one_table_with_ratios_verdicts_and_errors_as_rows(tmp_path: Path) -> No
     assert "lack keys" in rows["bad_rows/(module)"][10]
     assert not any(key.startswith("helpers") for key in rows)
     assert "bench_server.py is missing" in rows["server/(module)"][10]
+    # The six expected areas are missing here, plus three broken modules.
+    assert "Goals: 1 met, 2 missed, 9 errors, 0 without data." in output
