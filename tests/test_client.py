@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import importlib
 import socket
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from types import ModuleType
 
 import httpx
@@ -206,6 +209,22 @@ def test_retry_after_is_capped_and_jitter_stays_within_backoff(kube):
     assert retry.delay(3, answer) is None
     assert retry.delay(0, httpx.Response(500)) is None
     assert all(1.0 <= retry.delay(1) <= 2.0 for _ in range(20))
+    in_a_while = format_datetime(datetime.now(UTC) + timedelta(seconds=3), usegmt=True)
+    assert 1.0 < retry.delay(0, httpx.Response(503, headers={"retry-after": in_a_while})) <= 3.0
+
+
+def test_warning_header_values_are_parsed_as_rfc_7234_says(kube):
+    answer = httpx.Response(
+        201,
+        headers=[
+            ("warning", '299 - "first, with a comma", 299 - "second \\"quoted\\""'),
+            ("warning", '199 - "not an API warning"'),
+        ],
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        kube.issue_warnings(answer)
+    assert [str(w.message) for w in caught] == ["first, with a comma", 'second "quoted"']
 
 
 def test_warning_headers_become_python_warnings(client, fake, kube):
