@@ -117,8 +117,11 @@ class Differ:
         self.old, self.new = old, new
         self.old_schemas = old["components"]["schemas"]
         self.new_schemas = new["components"]["schemas"]
-        self.ways = {**directions(old), **directions(new)}
-        self.pairs: dict[tuple[str, str], None] = {}  # insertion-ordered set
+        self.ways = directions(old)
+        for name, ways in directions(new).items():
+            self.ways[name] = self.ways.get(name, set()) | ways
+        self.pairs: set[tuple[str, str]] = set()  # (old name, new name)
+        self.to_walk: list[tuple[str, str]] = []
         self.changes: list[Change] = []
 
     # -- recording ---------------------------------------------------------
@@ -140,16 +143,15 @@ class Differ:
     # -- schemas -----------------------------------------------------------
 
     def pair(self, old_name: str, new_name: str) -> None:
-        self.pairs.setdefault((old_name, new_name), None)
+        if (old_name, new_name) not in self.pairs:
+            self.pairs.add((old_name, new_name))
+            self.to_walk.append((old_name, new_name))
 
     def run(self, old_root: str, new_root: str) -> list[Change]:
         self.operations()
         self.pair(old_root, new_root)
-        done: set[tuple[str, str]] = set()
-        while len(done) < len(self.pairs):  # pairs grows while walking; each is walked once
-            old_name, new_name = next(p for p in self.pairs if p not in done)
-            done.add((old_name, new_name))
-            self.named_schema(old_name, new_name)
+        while self.to_walk:  # walking a pair may pair the schemas it refers to
+            self.named_schema(*self.to_walk.pop())
         self.unpaired_schemas()
         return self.changes
 
