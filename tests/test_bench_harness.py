@@ -69,3 +69,16 @@ def test_one_table_with_ratios_verdicts_and_errors_as_rows(tmp_path: Path) -> No
     assert "bench_server.py is missing" in rows["server/(module)"][10]
     # The six expected areas are missing here, plus three broken modules.
     assert "Goals: 1 met, 2 missed, 9 errors, 0 without data." in output
+
+
+def test_models_benchmark_reports_every_dropped_and_changed_value() -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from bench_models import differences
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    original = {"a": None, "b": [1, {"c": "x", "d": {}}], "e": "2026-11-29T18:00:00Z"}
+    result = {"b": [1, {"c": "y", "d": {}}], "e": "2026-11-29T18:00:00+00:00", "new": 1}
+    assert differences(original, result) == ["-a", "~b[1].c", "~e"]
+    assert differences(original, original) == []
+    assert differences({"l": [1, 2]}, {"l": [1]}) == ["~l"]
