@@ -209,8 +209,9 @@ def test_retry_after_is_capped_and_jitter_stays_within_backoff(kube):
     assert retry.delay(3, answer) is None
     assert retry.delay(0, httpx.Response(500)) is None
     assert all(1.0 <= retry.delay(1) <= 2.0 for _ in range(20))
-    in_a_while = format_datetime(datetime.now(UTC) + timedelta(seconds=3), usegmt=True)
-    assert 1.0 < retry.delay(0, httpx.Response(503, headers={"retry-after": in_a_while})) <= 3.0
+    for offset, expected in ((timedelta(hours=1), 5.0), (-timedelta(hours=1), 0.0)):
+        date = format_datetime(datetime.now(UTC) + offset, usegmt=True)
+        assert retry.delay(0, httpx.Response(503, headers={"retry-after": date})) == expected
 
 
 def test_warning_header_values_are_parsed_as_rfc_7234_says(kube):
