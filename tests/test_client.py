@@ -18,6 +18,7 @@ from fake_apiserver import (
     FAKE_TOKEN,
     FakeApiServer,
     Reply,
+    created,
     invalid,
     plain_text,
     serve,
@@ -108,6 +109,14 @@ def test_operation_method_sends_query_parameters_and_encodes_path(client, fake, 
         "fieldManager=me",
         "fieldValidation=Strict",
     ]
+
+
+def test_a_server_url_with_a_path_keeps_it_as_a_prefix(kube, running, fake):
+    """As behind Rancher or another proxy: https://proxy/k8s/clusters/c-1."""
+    fake.replies.append(Reply.json(201, created("team-a", "builder", {})))
+    with kube.Client(f"{running[1]}/k8s/clusters/c-1/") as client:
+        client.create_token("builder", "team-a")
+    assert fake.requests[0].path == "/k8s/clusters/c-1" + TOKEN_PATH
 
 
 def test_client_side_validation_fails_before_any_round_trip(client, fake, kube):
