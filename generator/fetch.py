@@ -23,6 +23,7 @@ import yaml
 
 from generator.errors import ApigenError
 from generator.load import LoadedSpec, load_document, load_spec
+from generator.slice import slice_kind
 
 if TYPE_CHECKING:  # httpx takes a while to import: only URL and cluster sources need it
     import httpx
@@ -161,8 +162,6 @@ def group_version_documents(group_version: str | None) -> list[str]:
 
 def serves_kind(spec: LoadedSpec, kind: str | None, group_version: str | None) -> bool:
     """True when the document has the kind's schema and an operation on it."""
-    from generator.slice import slice_kind
-
     if kind is None:
         return True
     try:
