@@ -144,16 +144,18 @@ def test_server_side_invalid_carries_the_causes(kube, running, fake):
     assert str(caught.value).startswith('TokenRequest.authentication.k8s.io "builder" is invalid')
 
 
-def test_unauthorized_never_shows_the_token(client, fake, kube):
-    fake.replies.append(unauthorized())
+def test_unauthorized_never_shows_the_token(client, fake, kube, caplog):
+    caplog.set_level("DEBUG")  # httpx and httpcore log every request at this level
+    fake.replies.extend([plain_text(503, "busy"), unauthorized()])
     with pytest.raises(kube.Unauthorized) as caught:
         client.create_token("builder")
     error = caught.value
     assert isinstance(error, kube.ApiError)
     assert (error.code, error.reason, str(error)) == (401, "Unauthorized", "Unauthorized")
-    for text in (str(error), repr(error), repr(client), repr(client._http.auth)):
+    for text in (str(error), repr(error), repr(client), repr(client._http.auth), caplog.text):
         assert SECRET not in text
-    assert len(fake.requests) == 1
+    assert "retrying POST" in caplog.text
+    assert len(fake.requests) == 2
 
 
 @pytest.mark.parametrize(
