@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from generator.errors import ApigenError
 from generator.ir import INT64_MAX, INT64_MIN, Api, Constraint, Field, Model, TypeRef
 from generator.naming import snake_case
 from generator.text import py_string
@@ -214,6 +215,11 @@ def model_context(model: Model, constants: Constants) -> dict[str, Any]:
 def validators_context(api: Api) -> dict[str, Any]:
     constants = Constants()
     models = [model_context(m, constants) for m in api.models]
+    publics = [m["public"] for m in models]
+    if len(set(publics)) != len(publics):  # HTTPServer and HttpServer would share one
+        raise ApigenError(
+            f"models share a validator name: {sorted(publics)}", source=api.source_name
+        )
     root = next(m for m in models if m["name"] == api.root_model)
     return {
         "models": models,

@@ -17,6 +17,7 @@ from conftest import ROOT
 
 from generator.artifacts import RenderInput, from_template
 from generator.ctx_validators import validators_context
+from generator.errors import ApigenError
 from generator.format import format_python
 from generator.lower import lower
 
@@ -164,3 +165,13 @@ def test_status_of_another_group_and_kind(widgets: ModuleType) -> None:
     )
     assert (status["details"]["group"], status["details"]["kind"]) == ("example.com", "Widget")
     assert widgets.validate_widget({}, strict=True)[0].body() == "Required value"
+
+
+def test_models_whose_validators_would_share_a_name_are_an_error() -> None:
+    server = {"type": "object", "properties": {"port": {"type": "integer"}}}
+    document = {**WIDGET, "components": {"schemas": {"HTTPServer": server, "HttpServer": server}}}
+    api = lower(
+        document, "HttpServer", source="s.json", source_name="s.json", spec_sha256="0", package="p"
+    )
+    with pytest.raises(ApigenError, match="share a validator name"):
+        validators_context(api)
