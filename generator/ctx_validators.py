@@ -20,6 +20,7 @@ The two verdicts (see the README, "The validators"):
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 from generator.errors import ApigenError
@@ -76,7 +77,7 @@ class Constants:
             "enums": [
                 {
                     "name": name,
-                    "members": [py_string(v) if isinstance(v, str) else repr(v) for v in values],
+                    "members": [literal(v, "enum") for v in values],
                 }
                 for values, name in self.enums.items()
             ],
@@ -102,16 +103,31 @@ def quoted_values(values: tuple[Any, ...]) -> str:
     )
 
 
+def literal(value: Any, keyword: str) -> str:
+    """The Python literal of a JSON scalar from the spec; anything else cannot be checked."""
+    if isinstance(value, str):
+        return py_string(value)
+    if (
+        value is None
+        or isinstance(value, bool | int)
+        or (isinstance(value, float) and math.isfinite(value))
+    ):
+        return repr(value)
+    raise ApigenError(
+        f"cannot generate a check for {keyword} {value!r}: not a JSON string or finite number"
+    )
+
+
 def check(constraint: Constraint, constants: Constants) -> dict[str, Any]:
     """One constraint as the template prints it: a kind, its operands and the error detail."""
     keyword, value = constraint.keyword, constraint.value
     if keyword in _BOUNDS:
         operator, wording = _BOUNDS[keyword]
-        return {"kind": "bound", "keyword": keyword, "fails_if": operator, "limit": repr(value),
+        return {"kind": "bound", "keyword": keyword, "fails_if": operator, "limit": literal(value, keyword),
                 "detail": py_string(constraint.message or wording.format(value))}  # fmt: skip
     if keyword in _LENGTHS:
         operator, wording = _LENGTHS[keyword]
-        return {"kind": "length", "keyword": keyword, "fails_if": operator, "limit": repr(value),
+        return {"kind": "length", "keyword": keyword, "fails_if": operator, "limit": literal(value, keyword),
                 "detail": py_string(constraint.message or wording.format(value))}  # fmt: skip
     if keyword == "enum":
         values = value if isinstance(value, tuple) else (value,)

@@ -175,3 +175,16 @@ def test_models_whose_validators_would_share_a_name_are_an_error() -> None:
     )
     with pytest.raises(ApigenError, match="share a validator name"):
         validators_context(api)
+
+
+def test_values_that_are_not_json_scalars_cannot_become_checks() -> None:
+    mode = {"type": "number", "enum": [1, float("nan")]}
+    document = {
+        **WIDGET,
+        "components": {"schemas": {"Widget": {"type": "object", "properties": {"mode": mode}}}},
+    }
+    api = lower(
+        document, "Widget", source="w.json", source_name="w.json", spec_sha256="0", package="p"
+    )
+    with pytest.raises(ApigenError, match="not a JSON string or finite number"):
+        validators_context(api)
