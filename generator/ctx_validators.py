@@ -51,8 +51,9 @@ _APPLIES_TO = {
     "array": ("minItems", "maxItems"),
 }
 # Kinds whose strict-mode null is accepted even when required: the community
-# schemas make every definition (objects, Time) nullable.
-_DEFINITION_KINDS = ("model", "datetime", "object")
+# schemas make every definition (objects, Time) nullable, and an untyped schema
+# accepts any value.
+_NULLABLE_KINDS = ("model", "datetime", "object", "any")
 _JSON_TYPE_NAMES = {
     "string": "string", "datetime": "string", "integer": "integer", "number": "number",
     "boolean": "boolean", "array": "array", "map": "object", "object": "object", "model": "object",
@@ -196,7 +197,7 @@ def null_policy(field: Field) -> str:
     if field.required:
         return (
             "missing_is_required"
-            if field.type.kind in _DEFINITION_KINDS and not has_enum
+            if field.type.kind in _NULLABLE_KINDS and not has_enum
             else "required"
         )
     return "null_not_supported" if has_enum else "accepted"
@@ -211,6 +212,7 @@ def field_context(field: Field, constants: Constants) -> dict[str, Any]:
     return {
         "json_name": name,
         "null_policy": null_policy(field),
+        "checks_value": field.type.kind != "any",  # any JSON value is fine
         # In strict mode a null fails the field's enum, reported as the enum reports it.
         "null_check": next((c for c in value["checks"] if c["kind"] == "enum"), None),
         "value": value,

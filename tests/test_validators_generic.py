@@ -29,7 +29,7 @@ WIDGET = {
         "schemas": {
             "Widget": {
                 "type": "object",
-                "required": ["name"],
+                "required": ["name", "anything"],
                 "x-kubernetes-group-version-kind": [
                     {"group": "example.com", "version": "v1", "kind": "Widget"}
                 ],
@@ -188,3 +188,10 @@ def test_values_that_are_not_json_scalars_cannot_become_checks() -> None:
     )
     with pytest.raises(ApigenError, match="not a JSON string or finite number"):
         validators_context(api)
+
+
+def test_a_field_of_any_type_is_only_checked_for_presence(widgets: ModuleType) -> None:
+    assert widgets.validate_widget({"name": "abc", "anything": None}, strict=True) == []
+    assert [str(e) for e in widgets.validate_widget({"name": "abc"}, strict=True)] == [
+        "anything: Required value"
+    ]
