@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from conftest import SPEC, run_apigen, upstream_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.diff import Change, diff_specs
 from generator.load import LoadedSpec, load_document
@@ -199,4 +201,41 @@ def test_bad_spec_is_an_error_with_exit_2(tmp_path: Path) -> None:
     assert (
         "dangling $ref" in result.stderr
         and "broken.json#/components/schemas/TokenRequest" in result.stderr
+    )
+
+
+MIRROR = {
+    "added": "removed", "removed": "added", "required-added": "required-removed",
+    "required-removed": "required-added",
+}  # fmt: skip
+MIRRORED_EDITS = [
+    remove_property,
+    add_property,
+    drop_yaml,
+    drop_operation,
+    reword,
+    require_more,
+    change_type,
+]
+
+
+def mirrored(kind: str) -> str:
+    if kind in MIRROR:
+        return MIRROR[kind]
+    stem, _, end = kind.rpartition("-")
+    return f"{stem}-{MIRROR[end]}" if end in MIRROR else kind
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(MIRRORED_EDITS), min_size=1, max_size=4, unique=True))
+def test_diffing_backwards_mirrors_diffing_forwards(
+    edits: list[Callable[[dict[str, Any]], None]],
+) -> None:
+    old, new = vendored(), vendored()
+    for edit in edits:
+        edit(new)
+    forwards = diff_specs(as_spec(old, "old"), as_spec(new, "new"), "TokenRequest").changes
+    backwards = diff_specs(as_spec(new, "new"), as_spec(old, "old"), "TokenRequest").changes
+    assert sorted((mirrored(c.kind), c.pointer) for c in forwards) == sorted(
+        (c.kind, c.pointer) for c in backwards
     )
