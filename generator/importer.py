@@ -69,13 +69,13 @@ def group_version_of(schema: dict[str, Any]) -> str:
 
 def slice_info(kind: str, group_version: str, upstream: dict[str, Any]) -> dict[str, Any]:
     """The info block of an imported spec: what it holds, and what it was cut from."""
+    title = f"Kubernetes {kind} API ({group_version})"
+    if upstream.get("title") == title:  # re-importing an import keeps its info
+        return upstream
     upstream_name = " ".join(
         str(upstream.get(key, "")) for key in ("title", "version") if upstream.get(key)
     )
-    info: dict[str, Any] = {
-        "title": f"Kubernetes {kind} API ({group_version})",
-        "version": group_version,
-    }
+    info: dict[str, Any] = {"title": title, "version": group_version}
     if upstream_name:
         info["description"] = f"The {kind} closure of {upstream_name}, imported by apigen."
     return info

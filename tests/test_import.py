@@ -90,6 +90,8 @@ def test_import_writes_a_sorted_stable_openapi_30_slice(tmp_path: Path) -> None:
     again = tmp_path / "again.openapi.json"
     import_cli(upstream_path("1.35"), again)
     assert again.read_bytes() == out.read_bytes()
+    reimported = import_kind(read_source(str(out)), "TokenRequest").text()
+    assert reimported == text  # importing an import changes nothing
 
 
 def test_yaml_and_gzip_sources_import_alike(tmp_path: Path) -> None:
