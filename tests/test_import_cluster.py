@@ -5,12 +5,17 @@ The stand-in serves the 1.35 upstream document at kube-apiserver's paths:
 document per group-version (made here from the v2 one, with described refs
 wrapped in `allOf` as kube-apiserver writes them). It wants a bearer token, so
 the kubeconfig's credentials are exercised too. It also serves the gzipped v2
-document as a plain download, for the http(s) URL source.
+document as a plain download, for the http(s) URL source, and once over TLS
+with a throwaway certificate that the kubeconfig names as its CA.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import datetime
 import gzip
+import ipaddress
 import json
 import threading
 import time
@@ -21,6 +26,10 @@ from typing import Any
 import pytest
 import uvicorn
 from conftest import run_apigen, upstream_path
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -105,7 +114,48 @@ class FakeApiServer:
 @pytest.fixture(scope="module")
 def apiserver() -> Iterator[tuple[FakeApiServer, str]]:
     fake = FakeApiServer(gzip.decompress(upstream_path("1.35").read_bytes()))
-    server = uvicorn.Server(uvicorn.Config(fake.app, host="127.0.0.1", port=0, log_level="warning"))
+    with serving(fake.app) as port:
+        yield fake, f"http://127.0.0.1:{port}"
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that is its own CA, and its key, as PEM files."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "server.crt", folder / "server.key"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@contextlib.contextmanager
+def serving(app: Starlette, **tls: str) -> Iterator[int]:
+    """uvicorn on 127.0.0.1, an ephemeral port, in a thread; yields the port."""
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", **tls)
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):  # bounded wait for the socket
@@ -113,10 +163,11 @@ def apiserver() -> Iterator[tuple[FakeApiServer, str]]:
             break
         time.sleep(0.05)
     assert server.started, "the stand-in API server did not start"
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield fake, f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield server.servers[0].sockets[0].getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -246,3 +297,40 @@ def test_kubeconfig_access(kubeconfig: FakeApiServer) -> None:
     assert cluster_access("far").verify is False
     with pytest.raises(ApigenError, match="no context named 'nope'"):
         cluster_access("nope")
+
+
+def test_tls_with_the_kubeconfig_certificate_authority(
+    apiserver: tuple[FakeApiServer, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, _ = apiserver
+    cert, key = self_signed_certificate(tmp_path)
+    ca_data = base64.b64encode(cert.read_bytes()).decode()
+    with serving(fake.app, ssl_certfile=str(cert), ssl_keyfile=str(key)) as port:
+        config = {
+            "current-context": "tls",
+            "clusters": [
+                {
+                    "name": "tls",
+                    "cluster": {
+                        "server": f"https://127.0.0.1:{port}",
+                        "certificate-authority-data": ca_data,
+                    },
+                },
+                {"name": "untrusted", "cluster": {"server": f"https://127.0.0.1:{port}"}},
+            ],
+            "users": [{"name": "tester", "user": {"token": TOKEN}}],
+            "contexts": [
+                {"name": "tls", "context": {"cluster": "tls", "user": "tester"}},
+                {"name": "untrusted", "context": {"cluster": "untrusted", "user": "tester"}},
+            ],
+        }
+        path = tmp_path / "kubeconfig"
+        path.write_text(json.dumps(config))
+        monkeypatch.setenv("KUBECONFIG", str(path))
+        out = tmp_path / "tokenrequest.openapi.json"
+        result = run_apigen("import", "cluster", "--kind", "TokenRequest", "-o", out)
+        assert result.returncode == 0, result.stderr
+        refused = run_apigen(
+            "import", "cluster", "--kind", "TokenRequest", "--context", "untrusted", "-o", out
+        )
+        assert refused.returncode == 2 and "CERTIFICATE_VERIFY_FAILED" in refused.stderr
