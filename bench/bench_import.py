@@ -93,10 +93,17 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     if not UPSTREAM.is_file():
         return [
             row(
-                area=AREA, case="import TokenRequest from v1.35", subject="apigen import",
-                peer=PEER, subject_value=None, peer_value=None, unit="s",
-                higher_is_better=False, note=f"skipped: {UPSTREAM} is absent", **GOAL,
-            )  # fmt: skip
+                area=AREA,
+                case="import TokenRequest from v1.35",
+                subject="apigen import",
+                peer=PEER,
+                subject_value=None,
+                peer_value=None,
+                unit="s",
+                higher_is_better=False,
+                note=f"skipped: {UPSTREAM} is absent",
+                **GOAL,
+            )
         ]
     repeats = 2 if quick else 5
     with tempfile.TemporaryDirectory() as folder:
