@@ -134,5 +134,7 @@ def write_import(imported: ImportedSpec, out: Path) -> Path | None:
     if overlay is not None:
         check_overlay_applies(imported, overlay)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(imported.text(), encoding="utf-8")
+    partial = out.with_name(out.name + ".partial")  # replaced whole: never a half-written spec
+    partial.write_text(imported.text(), encoding="utf-8")
+    partial.replace(out)
     return overlay
