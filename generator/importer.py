@@ -133,8 +133,11 @@ def write_import(imported: ImportedSpec, out: Path) -> Path | None:
     overlay = overlay_beside(out)
     if overlay is not None:
         check_overlay_applies(imported, overlay)
-    out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")  # replaced whole: never a half-written spec
-    partial.write_text(imported.text(), encoding="utf-8")
-    partial.replace(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(imported.text(), encoding="utf-8")
+        partial.replace(out)
+    except OSError as exc:
+        raise ApigenError(f"cannot write: {exc.strerror}", source=str(out)) from None
     return overlay

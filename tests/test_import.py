@@ -195,3 +195,7 @@ def test_import_errors_name_the_source(tmp_path: Path) -> None:
         "import", tmp_path / "absent.json", "--kind", "TokenRequest", "-o", tmp_path / "y.json"
     )
     assert missing.returncode == 2 and "no such file" in missing.stderr
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    unwritable = run_apigen("import", SPEC, "--kind", "TokenRequest", "-o", blocked / "x.json")
+    assert unwritable.returncode == 2 and f"{blocked / 'x.json'}: cannot write" in unwritable.stderr
