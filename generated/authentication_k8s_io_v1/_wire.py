@@ -64,6 +64,7 @@ def decode_body(body: bytes, content_type: str) -> tuple[dict[str, Any], list[st
             data = yaml.load(body, Loader=_JsonYamlLoader)  # noqa: S506 - a SafeLoader subclass
         else:
             data, duplicates = decode_json(body)
+            data = _without_lone_surrogates(data)
     except (ValueError, yaml.YAMLError) as exc:
         raise ApiError(
             400, f"the body of the request could not be decoded: {_one_line(exc)}"
@@ -108,6 +109,18 @@ def encode(data: dict[str, Any], kind: str) -> bytes:
     if kind == YAML:
         return yaml.safe_dump(data, sort_keys=False).encode()
     return json.dumps(data, separators=(",", ":")).encode()
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """JSON may escape half a surrogate pair (`"\\ud83d"`), which no UTF-8 text can hold;
+    Go's decoder reads it as U+FFFD, and so does this."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _one_line(exc: Exception) -> str:

@@ -160,7 +160,7 @@ def create_app(
             _wire.encode(created.body, reply_type), status_code=201, media_type=reply_type
         )
         for warning in created.warnings:
-            response.headers.append("Warning", _warning(warning))
+            response.raw_headers.append((b"warning", _warning(warning)))
         return response
 
     @app.get(DISCOVERY_PATH, include_in_schema=False)
@@ -243,10 +243,14 @@ async def _read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def _warning(text: str) -> str:
-    """A `Warning` header value (RFC 7234) with code 299, as kube-apiserver writes it."""
-    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f'299 - "{quoted}"'
+def _warning(text: str) -> bytes:
+    """A `Warning` header value (RFC 7234) with code 299, as kube-apiserver writes it.
+
+    The text is a quoted string with quotes, backslashes and control characters
+    escaped; other characters go out as UTF-8, as Go sends them.
+    """
+    quoted = json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+    return f"299 - {quoted}".encode()
 
 
 def build_parser() -> argparse.ArgumentParser:
