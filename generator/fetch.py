@@ -115,14 +115,16 @@ def cluster_access(context: str | None = None, path: Path | None = None) -> Clus
     )
     if not cluster.get("server"):
         raise ApigenError(f"cluster of context {context_name!r} has no server", source=source)
-    token = user.get("token")
-    if not token and user.get("tokenFile"):
-        token = Path(user["tokenFile"]).read_text(encoding="utf-8").strip()
-    return ClusterAccess(
-        server=str(cluster["server"]).rstrip("/"),
-        token=token,
-        verify=tls_verification(cluster, user),
-    )
+    try:
+        token = user.get("token")
+        if not token and user.get("tokenFile"):
+            token = Path(user["tokenFile"]).read_text(encoding="utf-8").strip()
+        verify = tls_verification(cluster, user)
+    except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError; bad base64 a ValueError
+        raise ApigenError(
+            f"cannot use the credentials of context {context_name!r}: {exc}", source=source
+        ) from None
+    return ClusterAccess(server=str(cluster["server"]).rstrip("/"), token=token, verify=verify)
 
 
 def tls_verification(cluster: dict[str, Any], user: dict[str, Any]) -> ssl.SSLContext | bool:

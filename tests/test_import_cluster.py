@@ -299,6 +299,28 @@ def test_kubeconfig_access(kubeconfig: FakeApiServer) -> None:
         cluster_access("nope")
 
 
+def test_unusable_credentials_are_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = {
+        "current-context": "c",
+        "clusters": [
+            {
+                "name": "c",
+                "cluster": {
+                    "server": "https://127.0.0.1:6443",
+                    "certificate-authority-data": "bm90IGEgY2VydA==",
+                },
+            }
+        ],
+        "users": [{"name": "u", "user": {"tokenFile": str(tmp_path / "absent")}}],
+        "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}],
+    }
+    path = tmp_path / "kubeconfig"
+    path.write_text(json.dumps(config))
+    monkeypatch.setenv("KUBECONFIG", str(path))
+    with pytest.raises(ApigenError, match="cannot use the credentials of context 'c'"):
+        cluster_access()
+
+
 def test_tls_with_the_kubeconfig_certificate_authority(
     apiserver: tuple[FakeApiServer, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
