@@ -209,6 +209,8 @@ def _wait_for_url(process: subprocess.Popen[str]) -> str:
         lines.append(line)
         found = re.search(r"running on (https?://127\.0\.0\.1:\d+)", line)
         if found:
+            # Keep reading the log, so that a full pipe never blocks the server.
+            threading.Thread(target=process.stderr.read, daemon=True).start()
             return found.group(1)
     raise AssertionError("the server did not start:\n" + "".join(lines))
 

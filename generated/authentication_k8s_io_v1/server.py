@@ -288,6 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--workers", type=int, default=1, help="uvicorn worker processes (they need --signing-key)"
     )
+    parser.add_argument(
+        "--access-log", action="store_true", help="log every request, as uvicorn does by default"
+    )
     return parser
 
 
@@ -324,6 +327,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        access_log=args.access_log,
         ssl_certfile=args.tls_cert,
         ssl_keyfile=args.tls_key,
     )
