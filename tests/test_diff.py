@@ -212,10 +212,10 @@ MIRRORED_EDITS = [
     remove_property,
     add_property,
     drop_yaml,
-    drop_operation,
     reword,
     require_more,
     change_type,
+    drop_operation,
 ]
 
 
@@ -226,13 +226,13 @@ def mirrored(kind: str) -> str:
     return f"{stem}-{MIRROR[end]}" if end in MIRROR else kind
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(MIRRORED_EDITS), min_size=1, max_size=4, unique=True))
 def test_diffing_backwards_mirrors_diffing_forwards(
     edits: list[Callable[[dict[str, Any]], None]],
 ) -> None:
     old, new = vendored(), vendored()
-    for edit in edits:
+    for edit in sorted(edits, key=MIRRORED_EDITS.index):  # drop_operation last: others edit `post`
         edit(new)
     forwards = diff_specs(as_spec(old, "old"), as_spec(new, "new"), "TokenRequest").changes
     backwards = diff_specs(as_spec(new, "new"), as_spec(old, "old"), "TokenRequest").changes
