@@ -58,7 +58,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def check_drift(target: Target, args: argparse.Namespace) -> int:
     """The drift gate: the target's spec against a newer or live one."""
-    from generator.diff import as_text, diff_specs
+    from generator.diff import diff_specs
+    from generator.diff_report import as_text
     from generator.fetch import read_source
 
     vendored = read_source(str(target.spec))
@@ -102,7 +103,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from generator.diff import FORMATS, diff_specs
+    from generator.diff import diff_specs
+    from generator.diff_report import FORMATS
     from generator.fetch import read_source
 
     kind, group_version = args.kind, args.group_version
