@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.ir import Api, Model, Operation
+from generator.ir import Api, Model, Operation, Parameter
 from generator.naming import PythonIdentifier, snake_case
 
 # `create_token` mirrors `kubectl create token`: it needs these spec fields...
@@ -80,13 +80,9 @@ def _client_operation(api: Api, op: Operation) -> ClientOperation:
         python_name=op.python_name,
         method=op.method.upper(),
         path=op.path,
-        description=op.description,
-        path_params=tuple(
-            ClientParam(p.name, p.python_name, p.description) for p in op.path_params
-        ),
-        query_params=tuple(
-            ClientParam(p.name, p.python_name, p.description) for p in op.query_params
-        ),
+        description=op.description or f"The `{op.operation_id}` operation.",
+        path_params=tuple(_client_param(p) for p in op.path_params),
+        query_params=tuple(_client_param(p) for p in op.query_params),
         body_model=op.body.model if op.body else None,
         body_validator=validator_name(op.body.model) if op.body else None,
         api_version=gvk.api_version,
@@ -94,6 +90,11 @@ def _client_operation(api: Api, op: Operation) -> ClientOperation:
         object_name=_object_name(op),
         result_model=str(op.success_model),
     )
+
+
+def _client_param(param: Parameter) -> ClientParam:
+    description = param.description or f"the `{param.name}` {param.location} parameter."
+    return ClientParam(param.name, param.python_name, description)
 
 
 def _object_name(op: Operation) -> str:
