@@ -69,7 +69,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("_backend.py", from_template("server/_backend.py.jinja")),
     Artifact("_openapi.py", from_template("server/_openapi.py.jinja", server_context)),
     Artifact("_proto.py", from_template("server/_proto.py.jinja", proto_context)),
-    Artifact("_service.py", from_template("server/_service.py.jinja")),
+    Artifact("_service.py", from_template("server/_service.py.jinja", server_context)),
     Artifact("_status.py", from_template("server/_status.py.jinja")),
     Artifact("_tokens.py", from_template("server/_tokens.py.jinja")),
     Artifact("_wire.py", from_template("server/_wire.py.jinja", server_context)),

@@ -14,6 +14,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
+from generator.ctx_client import validator_name
 from generator.errors import ApigenError
 from generator.ir import Api, Operation, Parameter
 from generator.proto import file_names, message_names
@@ -37,19 +38,24 @@ class ServerOperation:
 
 def server_context(api: Api) -> dict[str, Any]:
     operations = [_server_operation(op) for op in api.operations if _is_subresource_create(api, op)]
-    media_types = {media for op in api.operations for r in op.responses for media in r.media_types}
+    offered = {media for op in api.operations for r in op.responses for media in r.media_types}
+    if not api.proto_descriptor_set:
+        offered.discard(PROTOBUF)
     return {
         "operations": operations,
         "root_model": api.root_model,
-        "server_media_types": [m for m in WRITABLE_MEDIA_TYPES if m in media_types],
+        "root_validator": validator_name(api.root_model),
+        "server_media_types": [m for m in WRITABLE_MEDIA_TYPES if m in offered],
     }
 
 
 def proto_context(api: Api) -> dict[str, Any]:
+    """The embedded FileDescriptorSet and message names; without a .proto, no protobuf."""
     if not api.proto_descriptor_set:
-        raise ApigenError("the server needs the target's `proto` (a .proto of the kind's messages)")
+        return {"protobuf": False, "protobuf_media_type": PROTOBUF}
     names = message_names(api.proto_descriptor_set)
     return {
+        "protobuf": True,
         "protobuf_media_type": PROTOBUF,
         "descriptor_set_base64": textwrap.wrap(
             base64.b64encode(api.proto_descriptor_set).decode(), 76

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from . import validators
 from ._backend import BINDABLE_KINDS, Backend, KubeObject
 from ._status import ApiError, invalid, not_found
 from ._tokens import ObjectRef, TokenGrant
-from .validators import to_status, validate_token_request
 
 API_VERSION = "authentication.k8s.io/v1"
 KIND = "TokenRequest"
@@ -77,10 +77,10 @@ class TokenRequestService:
         check_type(request)
         check_bindable(request)
         unknown: list[str] = []
-        errors = validate_token_request(request, unknown=unknown)
+        errors = validators.validate_token_request(request, unknown=unknown)
         created = Created(body={}, warnings=field_problems(field_validation, unknown, duplicates))
         if errors:
-            raise ApiError.from_status(to_status(errors, name=name))
+            raise ApiError.from_status(validators.to_status(errors, name=name))
         spec = apply_defaults(request)
         check_identity(request.get("metadata") or {}, namespace, name)
         account = self._lookup("ServiceAccount", namespace, name)

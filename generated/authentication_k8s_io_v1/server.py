@@ -25,7 +25,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from . import _wire
+from . import _openapi, _wire
 from ._auth import (
     Authenticator,
     Authorizer,
@@ -35,7 +35,6 @@ from ._auth import (
     allow_all,
 )
 from ._backend import Backend, InMemoryBackend, load_objects
-from ._openapi import openapi_document, operation_extra
 from ._service import TokenPolicy, TokenRequestService
 from ._status import ApiError, status_body
 from ._tokens import (
@@ -71,7 +70,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
+    app.openapi = lambda: _openapi.openapi_document(app)  # type: ignore[method-assign]
     _add_error_handlers(app)
 
     def authenticate(request: Request) -> User:
@@ -87,7 +86,7 @@ def create_app(
         "/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token",
         operation_id="createCoreV1NamespacedServiceAccountToken",
         status_code=201,
-        openapi_extra=operation_extra(
+        openapi_extra=_openapi.operation_extra(
             [
                 {
                     "description": "When present, indicates that modifications should not be "
