@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,12 +134,14 @@ class RunningServer:
 
 
 @contextmanager
-def server_process(files: ServerFiles, *command: str) -> Iterator[RunningServer]:
+def server_process(
+    files: ServerFiles, *command: str, extra: Sequence[str] = ()
+) -> Iterator[RunningServer]:
     """The generated server's command line (or `command`, given the same options) in a subprocess."""
     argv = list(command) or [sys.executable, "-m", f"{PACKAGE}.server"]
     env = {**os.environ, "PYTHONPATH": str(GENERATED)}
     process = subprocess.Popen(
-        [*argv, "--host", "127.0.0.1", "--port", "0", *files.arguments()],
+        [*argv, "--host", "127.0.0.1", "--port", "0", *files.arguments(), *extra],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -147,7 +149,9 @@ def server_process(files: ServerFiles, *command: str) -> Iterator[RunningServer]
         text=True,
     )
     try:
-        yield RunningServer(_wait_for_url(process), files.tls_cert)
+        running = RunningServer(_wait_for_url(process), files.tls_cert)
+        _wait_until_serving(running)
+        yield running
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -213,6 +217,18 @@ def _wait_for_url(process: subprocess.Popen[str]) -> str:
             threading.Thread(target=process.stderr.read, daemon=True).start()
             return found.group(1)
     raise AssertionError("the server did not start:\n" + "".join(lines))
+
+
+def _wait_until_serving(server: RunningServer) -> None:
+    """With several workers uvicorn logs its address before they accept: ask until one answers."""
+    with server.client(None) as client:
+        for _ in range(STARTUP_SECONDS * 10):
+            try:
+                client.get("/openid/v1/jwks")
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
+    raise AssertionError(f"{server.url} never answered")
 
 
 def _pem(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:

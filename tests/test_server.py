@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -468,14 +469,16 @@ def test_authorizer_hook_answers_403_and_rs256_keys_sign(
 def test_replicas_sharing_a_key_serve_the_same_jwks(
     files: ServerFiles, server: RunningServer, http: httpx.Client
 ) -> None:
-    """A second replica, started with `apigen serve`, verifies what the first one signed."""
-    import sys
-
+    """A second replica, started with `apigen serve` and two workers, verifies what the first signed."""
     apigen_serve = [sys.executable, "-m", "generator", "serve", "--"]
-    with server_process(files, *apigen_serve) as replica:
+    with server_process(files, *apigen_serve, extra=["--workers", "2"]) as replica:
         assert replica.jwks() == server.jwks()
         token = http.post(PATH, json=body({"audiences": ["a"]})).json()["status"]["token"]
         verify_token(token, replica.jwks(), audience="a")
+        with replica.client() as replica_http:
+            for _ in range(4):  # spread over both workers
+                answer = replica_http.post(PATH, json=body({"audiences": ["a"]}))
+                verify_token(answer.json()["status"]["token"], server.jwks(), audience="a")
 
 
 def test_openapi_document_describes_the_operation(http: httpx.Client) -> None:
