@@ -161,6 +161,14 @@ def test_secret_binding_and_defaulted_audiences(server: RunningServer, http: htt
     assert "pod" not in claims["kubernetes.io"]
 
 
+def test_node_binding_is_cluster_scoped(server: RunningServer, http: httpx.Client) -> None:
+    ref = {"kind": "Node", "apiVersion": "v1", "name": "n1", "uid": NODE_UID}
+    response = http.post(PATH, json=body({"audiences": ["a"], "boundObjectRef": ref}))
+    assert response.status_code == 201, response.text
+    claims = verify_token(response.json()["status"]["token"], server.jwks(), audience="a")
+    assert claims["kubernetes.io"]["node"] == {"name": "n1", "uid": NODE_UID}
+
+
 def test_old_kubectl_nulls_are_accepted_and_defaulted(http: httpx.Client) -> None:
     response = http.post(PATH, json=OLD_KUBECTL_JSON)
     assert response.status_code == 201, response.text
