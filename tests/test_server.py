@@ -238,6 +238,9 @@ def test_warnings_for_unknown_fields_and_shortened_expiration(http: httpx.Client
         f'299 - "requested expiration of {MAX_EXPIRATION * 2} seconds shortened to {MAX_EXPIRATION} seconds"',
     ]
     assert response.json()["spec"]["expirationSeconds"] == MAX_EXPIRATION
+    failed = http.post(PATH.replace("builder", "nope"), json=body({"foo": 1}))
+    assert failed.status_code == 404
+    assert failed.headers.get_list("warning") == ['299 - "unknown field \\"spec.foo\\""']
     ignored = http.post(PATH, params={"fieldValidation": "Ignore"}, json=body({"foo": 1}))
     assert ignored.status_code == 201 and "warning" not in ignored.headers
 

@@ -79,8 +79,19 @@ class TokenRequestService:
         unknown: list[str] = []
         errors = validators.validate_token_request(request, unknown=unknown)
         created = Created(body={}, warnings=field_problems(field_validation, unknown, duplicates))
-        if errors:
-            raise ApiError.from_status(validators.to_status(errors, name=name))
+        try:
+            if errors:
+                raise ApiError.from_status(validators.to_status(errors, name=name))
+            created.body = self._issue(namespace, name, request, created.warnings)
+        except ApiError as error:
+            error.warnings = created.warnings  # kube-apiserver sends them with errors too
+            raise
+        return created
+
+    def _issue(
+        self, namespace: str, name: str, request: dict[str, Any], warnings: list[str]
+    ) -> dict[str, Any]:
+        """The checks that need the backend, then the signed token in the created object."""
         spec = apply_defaults(request)
         check_identity(request.get("metadata") or {}, namespace, name)
         account = self._lookup("ServiceAccount", namespace, name)
@@ -89,11 +100,10 @@ class TokenRequestService:
             service_account=ObjectRef(account.name, account.uid),
             audiences=tuple(spec["audiences"] or self.policy.api_audiences),
             issued_at=int(self.clock()),
-            expiration_seconds=self._expiration(spec["expirationSeconds"], created.warnings),
+            expiration_seconds=self._expiration(spec["expirationSeconds"], warnings),
             **self._bindings(spec.get("boundObjectRef"), namespace, name),
         )
-        created.body = response_body(spec, namespace, name, grant, self.backend.issue_token(grant))
-        return created
+        return response_body(spec, namespace, name, grant, self.backend.issue_token(grant))
 
     def _expiration(self, requested: int, warnings: list[str]) -> int:
         maximum = self.policy.max_expiration_seconds

@@ -36,6 +36,7 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.details = details
+        self.warnings: list[str] = []  # sent as Warning headers with the error
 
     @classmethod
     def from_status(cls, status: dict[str, Any]) -> ApiError:

@@ -158,9 +158,7 @@ def create_app(
         response = Response(
             _wire.encode(created.body, reply_type), status_code=201, media_type=reply_type
         )
-        for warning in created.warnings:
-            response.raw_headers.append((b"warning", _warning(warning)))
-        return response
+        return _with_warnings(response, created.warnings)
 
     @app.get(DISCOVERY_PATH, include_in_schema=False)
     def openid_configuration() -> dict[str, Any]:
@@ -178,7 +176,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
-        return JSONResponse(exc.status(), status_code=exc.code)
+        return _with_warnings(JSONResponse(exc.status(), status_code=exc.code), exc.warnings)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -240,6 +238,12 @@ async def _read_body(request: Request) -> bytes:
             )
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _with_warnings(response: Response, warnings: Sequence[str]) -> Response:
+    for warning in warnings:
+        response.raw_headers.append((b"warning", _warning(warning)))
+    return response
 
 
 def _warning(text: str) -> bytes:
