@@ -16,8 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
-
+from generator.cache import memo_text
 from generator.errors import ApigenError
 from generator.ir import Api, Field, Model, TypeRef
 from generator.render import BUILTIN_TEMPLATES
@@ -111,18 +110,51 @@ def models_template_dir(user_templates: Path | None) -> Path:
     return BUILTIN_TEMPLATES / "models"
 
 
+def template_files(folder: Path) -> list[str]:
+    """Every template's relative name and text, sorted: part of the cache key."""
+    return [
+        f"{path.relative_to(folder)}\0{path.read_text(encoding='utf-8')}"
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    ]
+
+
 def render_models(api: Api, header: str, user_templates: Path | None = None) -> str:
     """models.py source (not yet formatted). `header` must end with the base-class import."""
+    schema = json.dumps(models_schema(api), sort_keys=True)
+    docs = docs_data(api)
+    aliases = field_names(api)
+    templates = models_template_dir(user_templates)
+    return memo_text(
+        "datamodel-code-generator",
+        ["datamodel-code-generator", "pydantic"],
+        [schema, json.dumps(docs, sort_keys=True), json.dumps(aliases, sort_keys=True), header,
+         *template_files(templates)],
+        lambda: run_datamodel_codegen(api.source_name, schema, docs, aliases, header, templates),
+    )  # fmt: skip
+
+
+def run_datamodel_codegen(
+    source_name: str,
+    schema: str,
+    docs: defaultdict[str, dict[str, Any]],
+    aliases: dict[str, str],
+    header: str,
+    templates: Path,
+) -> str:
+    # Imported only on a cache miss: importing and warming it up takes about a second.
+    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+
     try:
         output = generate(
-            json.dumps(models_schema(api)),
+            schema,
             input_file_type=InputFileType.OpenAPI,
             output_model_type=DataModelType.PydanticV2BaseModel,
             target_python_version=PythonVersion.PY_311,
             openapi_scopes=["schemas"],
             snake_case_field=True,
-            extra_template_data=docs_data(api),
-            aliases=field_names(api),
+            extra_template_data=docs,
+            aliases=aliases,
             use_standard_collections=True,
             use_union_operator=True,
             use_double_quotes=True,
@@ -130,16 +162,12 @@ def render_models(api: Api, header: str, user_templates: Path | None = None) -> 
             keep_model_order=True,
             disable_timestamp=True,
             formatters=[],
-            custom_template_dir=models_template_dir(user_templates),
+            custom_template_dir=templates,
             custom_file_header=header,
             custom_file_header_mode="replace",
         )
     except Exception as exc:  # datamodel-code-generator has no single error type
-        raise ApigenError(
-            f"datamodel-code-generator failed: {exc}", source=api.source_name
-        ) from exc
+        raise ApigenError(f"datamodel-code-generator failed: {exc}", source=source_name) from exc
     if not isinstance(output, str):
-        raise ApigenError(
-            "datamodel-code-generator returned several modules", source=api.source_name
-        )
+        raise ApigenError("datamodel-code-generator returned several modules", source=source_name)
     return output

@@ -9,12 +9,11 @@ from __future__ import annotations
 import subprocess
 from functools import lru_cache
 
-import black
-
+from generator.cache import memo_text
 from generator.errors import ApigenError
 
 LINE_LENGTH = 100
-_MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY311})
+TARGET = "py311"
 
 
 @lru_cache(maxsize=1)
@@ -26,9 +25,13 @@ def ruff_binary() -> str:
 
 def fix_imports(source: str, filename: str) -> str:
     """Sort imports and drop unused ones (ruff rules I001 and F401)."""
+    return memo_text("ruff-imports", ["ruff"], [source], lambda: run_ruff_fix(source, filename))
+
+
+def run_ruff_fix(source: str, filename: str) -> str:
     result = subprocess.run(
         [ruff_binary(), "check", "--quiet", "--isolated", "--fix-only", "--exit-zero",
-         "--select", "I001,F401", "--target-version", "py311", "--line-length", str(LINE_LENGTH),
+         "--select", "I001,F401", "--target-version", TARGET, "--line-length", str(LINE_LENGTH),
          "--stdin-filename", filename, "-"],
         input=source, capture_output=True, text=True, check=False,
     )  # fmt: skip
@@ -38,7 +41,19 @@ def fix_imports(source: str, filename: str) -> str:
 
 
 def format_python(source: str, filename: str) -> str:
+    """black's output for `source`, from the cache when black already formatted this exact text."""
+    return memo_text(
+        "black", ["black"], [source, f"{LINE_LENGTH} {TARGET}"], lambda: run_black(source, filename)
+    )
+
+
+def run_black(source: str, filename: str) -> str:
+    import black  # imported only on a cache miss: it costs a third of a second
+
+    mode = black.Mode(
+        line_length=LINE_LENGTH, target_versions={black.TargetVersion[TARGET.upper()]}
+    )
     try:
-        return black.format_str(source, mode=_MODE)
+        return black.format_str(source, mode=mode)
     except black.InvalidInput as exc:  # a template bug, never the user's input
         raise ApigenError(f"generated code does not parse: {exc}", source=filename) from None

@@ -9,17 +9,29 @@ import tempfile
 from pathlib import Path
 
 from google.protobuf import descriptor_pb2
-from grpc_tools import protoc
 
+from generator.cache import memo
 from generator.errors import ApigenError
 
 
 def compile_descriptor_set(proto: Path) -> bytes:
+    """`run_protoc`, remembered for the exact .proto files of the folder (generator.cache)."""
+    sources = [
+        f"{p.name}\0{p.read_text(encoding='utf-8')}" for p in sorted(proto.parent.glob("*.proto"))
+    ]
+    return memo(
+        "protoc", ["grpcio-tools", "protobuf"], [proto.name, *sources], lambda: run_protoc(proto)
+    )
+
+
+def run_protoc(proto: Path) -> bytes:
     """The FileDescriptorSet of `proto` (and its imports), serialized deterministically.
 
     Files are named relative to the .proto's folder and carry no source info, so
     the bytes depend only on the .proto's content, not on where the checkout is.
     """
+    from grpc_tools import protoc  # imported only on a cache miss
+
     with tempfile.TemporaryDirectory(prefix="apigen-proto-") as scratch:
         out = Path(scratch) / "descriptor.pb"
         status = protoc.main(

@@ -7,17 +7,35 @@ cannot reach the generated code.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from jsonschema.exceptions import best_match
-from openapi_spec_validator import validate as validate_openapi
-from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-
+from generator.cache import memo_text
 from generator.errors import ApigenError, pointer
 
 
 def first_problem(document: dict[str, Any]) -> tuple[str, str] | None:
-    """(JSON pointer, message) of the first problem, or None for a valid document."""
+    """(JSON pointer, message) of the first problem, or None for a valid document.
+
+    The verdict is remembered for the exact document (generator.cache): the
+    validator's import alone takes most of a second.
+    """
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    verdict = memo_text(
+        "openapi-spec-validator",
+        ["openapi-spec-validator", "jsonschema"],
+        [canonical],
+        lambda: json.dumps(run_validator(document)),
+    )
+    found = json.loads(verdict)
+    return None if found is None else (found[0], found[1])
+
+
+def run_validator(document: dict[str, Any]) -> tuple[str, str] | None:
+    from jsonschema.exceptions import best_match
+    from openapi_spec_validator import validate as validate_openapi
+    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
     try:
         validate_openapi(document)
     except OpenAPIValidationError as exc:

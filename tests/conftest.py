@@ -23,11 +23,15 @@ def upstream_path(release: str) -> Path:
     """The upstream Swagger document of a release, or a skip when ../shared is absent."""
     path = UPSTREAM / f"swagger-v{release}.json.gz"
     if not path.is_file():
-        pytest.skip(f"{path} is absent: the upstream Kubernetes documents live in ../shared beside the project")
+        pytest.skip(
+            f"{path} is absent: the upstream Kubernetes documents live in ../shared beside the project"
+        )
     return path
 
 
-def run_apigen(*args: str | Path, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_apigen(
+    *args: str | Path, cwd: Path = ROOT, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """The real CLI, as a user runs it, in a subprocess."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *map(str, args)],
