@@ -272,8 +272,8 @@ def _compare(
             peer_value=median([load.requests_per_s for load in bare_runs]),
             unit="req/s",
             higher_is_better=True,
-            goal=">= 0.25x",
-            goal_ratio=0.25,
+            goal=">= 0.5x",
+            goal_ratio=0.5,
             note=note,
         ),
         row(
