@@ -131,6 +131,43 @@ def test_created_token_has_kube_apiserver_claims_and_verifies_against_jwks(
     assert jwt.get_unverified_header(token)["alg"] == "ES256"
 
 
+def test_pod_bound_3607_second_token_for_the_api_server_is_extended_to_a_year(
+    server: RunningServer, http: httpx.Client
+) -> None:
+    """As kube-apiserver with --service-account-extend-token-expiration (the default) does for
+    projected volumes: the JWT lives a year and warns after the requested 3607 s, while the
+    response reports the 3607 s."""
+    pod = {"kind": "Pod", "apiVersion": "v1", "name": "p1"}
+    extended = http.post(
+        PATH,
+        json=body(
+            {"audiences": [API_AUDIENCES[0]], "expirationSeconds": 3607, "boundObjectRef": pod}
+        ),
+    )
+    assert extended.status_code == 201, extended.text
+    created = extended.json()
+    claims = verify_token(created["status"]["token"], server.jwks(), audience=API_AUDIENCES[0])
+    assert claims["exp"] - claims["iat"] == 365 * 24 * 3600
+    assert claims["kubernetes.io"]["warnafter"] == claims["iat"] + 3607
+    assert created["spec"]["expirationSeconds"] == 3607
+
+    for spec in (
+        {
+            "audiences": ["vault"],
+            "expirationSeconds": 3607,
+            "boundObjectRef": pod,
+        },  # not for the API server
+        {"audiences": [API_AUDIENCES[0]], "expirationSeconds": 3607},  # not pod-bound
+        {"audiences": [API_AUDIENCES[0]], "expirationSeconds": 3608, "boundObjectRef": pod},
+    ):
+        plain = http.post(PATH, json=body(spec))
+        assert plain.status_code == 201, plain.text
+        audience = spec["audiences"][0]  # type: ignore[index]
+        claims = verify_token(plain.json()["status"]["token"], server.jwks(), audience=audience)
+        assert claims["exp"] - claims["iat"] == spec["expirationSeconds"]
+        assert "warnafter" not in claims["kubernetes.io"]
+
+
 def test_oidc_discovery_points_at_the_jwks(server: RunningServer, http: httpx.Client) -> None:
     discovery = http.get("/.well-known/openid-configuration").json()
     assert discovery["issuer"] == ISSUER

@@ -26,6 +26,10 @@ API_VERSION = "authentication.k8s.io/v1"
 KIND = "TokenRequest"
 GROUP = "authentication.k8s.io"
 DEFAULT_EXPIRATION_SECONDS = 3600
+# Projected volumes ask for 3607 s; kube-apiserver then issues a token valid for a year
+# that warns after the 3607 s (--service-account-extend-token-expiration, on by default).
+WARN_ONLY_EXPIRATION_SECONDS = 3607
+EXTENDED_EXPIRATION_SECONDS = 365 * 24 * 60 * 60
 RESOURCES = {
     "ServiceAccount": "serviceaccounts",
     "Pod": "pods",
@@ -48,6 +52,7 @@ class TokenPolicy:
 
     api_audiences: tuple[str, ...]
     max_expiration_seconds: int = 0  # 0: no maximum (--service-account-max-token-expiration)
+    extend_expiration: bool = True  # --service-account-extend-token-expiration
 
 
 class TokenRequestService:
@@ -95,15 +100,31 @@ class TokenRequestService:
         spec = apply_defaults(request)
         check_identity(request.get("metadata") or {}, namespace, name)
         account = self._lookup("ServiceAccount", namespace, name)
+        audiences = tuple(spec["audiences"] or self.policy.api_audiences)
+        expiration = self._expiration(spec["expirationSeconds"], warnings)
+        bindings = self._bindings(spec.get("boundObjectRef"), namespace, name)
         grant = TokenGrant(
             namespace=namespace,
             service_account=ObjectRef(account.name, account.uid),
-            audiences=tuple(spec["audiences"] or self.policy.api_audiences),
+            audiences=audiences,
             issued_at=int(self.clock()),
-            expiration_seconds=self._expiration(spec["expirationSeconds"], warnings),
-            **self._bindings(spec.get("boundObjectRef"), namespace, name),
+            expiration_seconds=expiration,
+            extended_seconds=self._extension(expiration, audiences, "pod" in bindings),
+            **bindings,
         )
         return response_body(spec, namespace, name, grant, self.backend.issue_token(grant))
+
+    def _extension(self, expiration: int, audiences: tuple[str, ...], pod_bound: bool) -> int:
+        """The extended lifetime of a pod-bound 3607 s token for the API server's own audiences."""
+        for_api_server = set(audiences) <= set(self.policy.api_audiences)
+        if (
+            self.policy.extend_expiration
+            and pod_bound
+            and expiration == WARN_ONLY_EXPIRATION_SECONDS
+            and for_api_server
+        ):
+            return EXTENDED_EXPIRATION_SECONDS
+        return 0
 
     def _expiration(self, requested: int, warnings: list[str]) -> int:
         maximum = self.policy.max_expiration_seconds

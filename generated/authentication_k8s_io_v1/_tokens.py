@@ -54,10 +54,19 @@ class TokenGrant:
     pod: ObjectRef | None = None
     secret: ObjectRef | None = None
     node: ObjectRef | None = None
+    # kube-apiserver's extension of pod-bound 3607 s tokens: the JWT lives this long and
+    # carries `warnafter` at the requested expiry (0: no extension).
+    extended_seconds: int = 0
 
     @property
     def expires_at(self) -> int:
+        """The expiry the response reports: the requested (or shortened) one."""
         return self.issued_at + self.expiration_seconds
+
+    @property
+    def token_expires_at(self) -> int:
+        """The JWT's `exp`: later than `expires_at` when the token was extended."""
+        return self.issued_at + (self.extended_seconds or self.expiration_seconds)
 
 
 def generate_key(algorithm: str = "ES256") -> SigningKey:
@@ -131,9 +140,11 @@ def claims(grant: TokenGrant, issuer: str) -> dict[str, Any]:
     for name, ref in (("pod", grant.pod), ("secret", grant.secret), ("node", grant.node)):
         if ref is not None:
             private[name] = ref.claim()
+    if grant.extended_seconds:
+        private["warnafter"] = grant.expires_at
     return {
         "aud": list(grant.audiences),
-        "exp": grant.expires_at,
+        "exp": grant.token_expires_at,
         "iat": grant.issued_at,
         "iss": issuer,
         "jti": str(uuid.uuid4()),

@@ -59,11 +59,13 @@ def create_app(
     authorizer: Authorizer = allow_all,
     api_audiences: Sequence[str] = (),
     max_expiration_seconds: int = 0,
+    extend_expiration: bool = True,
 ) -> FastAPI:
     """The app. `api_audiences` default to the backend's issuer, as kube-apiserver's do."""
-    service = TokenRequestService(
-        backend, TokenPolicy(tuple(api_audiences) or (backend.issuer,), max_expiration_seconds)
+    policy = TokenPolicy(
+        tuple(api_audiences) or (backend.issuer,), max_expiration_seconds, extend_expiration
     )
+    service = TokenRequestService(backend, policy)
     app = FastAPI(
         title="Kubernetes TokenRequest API (authentication.k8s.io/v1)",
         openapi_url="/openapi.json",
@@ -280,6 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-token-expiration", type=int, default=0, help="seconds; longer requests are shortened"
     )
     parser.add_argument(
+        "--extend-token-expiration",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="pod-bound 3607 s tokens for the API audiences live a year and warn after 3607 s",
+    )
+    parser.add_argument(
         "--token-auth-file",
         type=Path,
         required=True,
@@ -305,6 +313,7 @@ def app_from_args(args: argparse.Namespace) -> FastAPI:
         authenticator=TokenFileAuthenticator.from_csv(args.token_auth_file),
         api_audiences=[a.strip() for a in args.api_audiences.split(",") if a.strip()],
         max_expiration_seconds=args.max_token_expiration,
+        extend_expiration=args.extend_token_expiration,
     )
 
 
