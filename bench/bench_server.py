@@ -122,8 +122,8 @@ async def _load(url: str, total: int) -> Load:
 
 
 @contextmanager
-def uvicorn_process(argv: list[str], env: dict[str, str] | None = None) -> Iterator[str]:
-    """A server in its own process; yields its URL (uvicorn logs the real port of port 0)."""
+def uvicorn_process(argv: list[str], env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    """A server in its own process; yields its URL (uvicorn logs the real port of port 0) and pid."""
     child = subprocess.Popen(
         argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
@@ -135,7 +135,7 @@ def uvicorn_process(argv: list[str], env: dict[str, str] | None = None) -> Itera
             if found:
                 # Keep reading the log, so that a full pipe never blocks the server.
                 threading.Thread(target=child.stderr.read, daemon=True).start()
-                yield found.group(1)
+                yield found.group(1), child.pid
                 break
             if not line:
                 raise RuntimeError(f"{argv[:3]} did not start")
@@ -237,8 +237,8 @@ def _compare(
     signing: list[float] = []
     checked = 0
     with (
-        uvicorn_process(apigen_argv, env) as apigen_url,
-        uvicorn_process(bare_server()) as bare_url,
+        uvicorn_process(apigen_argv, env) as (apigen_url, apigen_pid),
+        uvicorn_process(bare_server()) as (bare_url, bare_pid),
     ):
         jwks = httpx.get(apigen_url + "/openid/v1/jwks").json()
         for _ in range(repeats):  # interleaved, so drift on the shared machine hits both
@@ -246,6 +246,7 @@ def _compare(
             bare_runs.append(asyncio.run(_load(bare_url, total)))
             signing.append(signing_rate(tokens_module, key, 1.0))
             checked += verified(apigen_runs[-1], jwks)
+        peak_mb = {"apigen": peak_rss_mb(apigen_pid), "bare": peak_rss_mb(bare_pid)}
     errors = sum(load.errors for load in apigen_runs + bare_runs)
     answered = total * repeats
     missed = (
@@ -312,7 +313,29 @@ def _compare(
             goal_ratio=None,
             note="the signing loop is the ceiling signing sets on one core",
         ),
+        row(
+            **common,
+            case=f"{algorithm} peak memory under load",
+            peer="bare Starlette 201",
+            subject_value=peak_mb["apigen"],
+            peer_value=peak_mb["bare"],
+            unit="MB",
+            higher_is_better=False,
+            goal="report",
+            goal_ratio=None,
+            note="the server process's high-water RSS (VmHWM) after every round",
+        ),
     ]
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """A live process's peak resident memory, from /proc (Linux); None elsewhere."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return round(int(found.group(1)) / 1024, 1) if found else None
 
 
 if __name__ == "__main__":

@@ -11,18 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import ssl
 import threading
-import time
 from collections import deque
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-import uvicorn
+from loopback import serve
 
 TOKEN_PATH = re.compile(r"^/api/v1/namespaces/([^/]+)/serviceaccounts/([^/]+)/token$")
 FAKE_TOKEN = "eyJhbGciOiJSUzI1NiJ9.fake-payload.fake-signature"
@@ -157,44 +152,6 @@ class FakeApiServer:
         return Reply.json(
             201, created(unquote(match.group(1)), unquote(match.group(2)), parsed or {}), *extra
         )
-
-
-@dataclass(frozen=True)
-class Tls:
-    """Server-side TLS: its certificate and key, and the CA whose client certificates it requires."""
-
-    certfile: str
-    keyfile: str
-    client_ca: str | None = None
-
-
-@contextmanager
-def serve(app: Any, tls: Tls | None = None) -> Iterator[str]:
-    """Run `app` on uvicorn at 127.0.0.1 on an ephemeral port, in a thread; yield its URL."""
-    # IPPROTO_TCP named, so asyncio sets TCP_NODELAY on accepted connections (it checks proto).
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    options: dict[str, Any] = {}
-    if tls is not None:
-        options = {"ssl_certfile": tls.certfile, "ssl_keyfile": tls.keyfile}
-        if tls.client_ca:
-            options |= {"ssl_ca_certs": tls.client_ca, "ssl_cert_reqs": ssl.CERT_REQUIRED}
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False, **options)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    scheme = "https" if tls else "http"
-    try:
-        yield f"{scheme}://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=START_TIMEOUT_S)
-        sock.close()
 
 
 def main() -> None:

@@ -8,8 +8,6 @@ built in the test and served by uvicorn on a thread.
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import os
 import re
 import ssl
@@ -25,12 +23,10 @@ from typing import Any
 
 import httpx
 import jwt
-import uvicorn
 from conftest import GENERATED, ROOT
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import NameOID
+from loopback import Tls, self_signed_certificate, serve
 
 PACKAGE = "authentication_k8s_io_v1"
 ADMIN_TOKEN = "admin-token"
@@ -114,7 +110,7 @@ def write_server_files(folder: Path, algorithm: str = "ES256") -> ServerFiles:
     files.signing_key.write_bytes(_pem(key))
     files.token_auth_file.write_text(f'{ADMIN_TOKEN},admin,1000,"system:masters,dev"\n')
     files.objects.write_text(OBJECTS_YAML)
-    _write_self_signed(files.tls_cert, files.tls_key)
+    self_signed_certificate(files.tls_cert, files.tls_key)
     return files
 
 
@@ -162,28 +158,8 @@ def server_process(
 @contextmanager
 def app_server(app: Any, files: ServerFiles) -> Iterator[RunningServer]:
     """`app` served by uvicorn on a thread."""
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=0,
-        ssl_certfile=files.tls_cert,
-        ssl_keyfile=files.tls_key,
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        for _ in range(STARTUP_SECONDS * 20):
-            if server.started:
-                break
-            time.sleep(0.05)
-        assert server.started, "uvicorn did not start"
-        port = server.servers[0].sockets[0].getsockname()[1]
-        yield RunningServer(f"https://127.0.0.1:{port}", files.tls_cert)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve(app, Tls(str(files.tls_cert), str(files.tls_key))) as url:
+        yield RunningServer(url, files.tls_cert)
 
 
 def verify_token(token: str, jwks: dict[str, Any], audience: str) -> dict[str, Any]:
@@ -235,25 +211,3 @@ def _pem(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-
-
-def _write_self_signed(cert_path: Path, key_path: Path) -> None:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(_pem(key))

@@ -21,11 +21,11 @@ from fake_apiserver import (
     created,
     invalid,
     plain_text,
-    serve,
     status_body,
     too_many_requests,
     unauthorized,
 )
+from loopback import serve
 
 SECRET = "s3cr3t-bearer-token"
 TOKEN_PATH = "/api/v1/namespaces/team-a/serviceaccounts/builder/token"

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import GENERATED
-from fake_apiserver import FAKE_TOKEN, FakeApiServer, serve, unauthorized
+from fake_apiserver import FAKE_TOKEN, FakeApiServer, unauthorized
+from loopback import serve
 
 PACKAGE = "authentication_k8s_io_v1"
 

@@ -25,7 +25,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from fake_apiserver import FakeApiServer, Tls, serve
+from fake_apiserver import FakeApiServer
+from loopback import Tls, serve
 
 
 @pytest.fixture(scope="module")

@@ -12,24 +12,15 @@ with a throwaway certificate that the kubeconfig names as its CA.
 from __future__ import annotations
 
 import base64
-import contextlib
-import datetime
 import gzip
-import ipaddress
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from conftest import run_apigen, upstream_path
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from loopback import Tls, self_signed_certificate, serve
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -114,60 +105,8 @@ class FakeApiServer:
 @pytest.fixture(scope="module")
 def apiserver() -> Iterator[tuple[FakeApiServer, str]]:
     fake = FakeApiServer(gzip.decompress(upstream_path("1.35").read_bytes()))
-    with serving(fake.app) as port:
-        yield fake, f"http://127.0.0.1:{port}"
-
-
-def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 that is its own CA, and its key, as PEM files."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "server.crt", folder / "server.key"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
-@contextlib.contextmanager
-def serving(app: Starlette, **tls: str) -> Iterator[int]:
-    """uvicorn on 127.0.0.1, an ephemeral port, in a thread; yields the port."""
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", **tls)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):  # bounded wait for the socket
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "the stand-in API server did not start"
-    try:
-        yield server.servers[0].sockets[0].getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve(fake.app) as url:
+        yield fake, url
 
 
 @pytest.fixture
@@ -325,20 +264,20 @@ def test_tls_with_the_kubeconfig_certificate_authority(
     apiserver: tuple[FakeApiServer, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake, _ = apiserver
-    cert, key = self_signed_certificate(tmp_path)
+    cert, key = self_signed_certificate(tmp_path / "tls.crt", tmp_path / "tls.key")
     ca_data = base64.b64encode(cert.read_bytes()).decode()
-    with serving(fake.app, ssl_certfile=str(cert), ssl_keyfile=str(key)) as port:
+    with serve(fake.app, Tls(str(cert), str(key))) as url:
         config = {
             "current-context": "tls",
             "clusters": [
                 {
                     "name": "tls",
                     "cluster": {
-                        "server": f"https://127.0.0.1:{port}",
+                        "server": url,
                         "certificate-authority-data": ca_data,
                     },
                 },
-                {"name": "untrusted", "cluster": {"server": f"https://127.0.0.1:{port}"}},
+                {"name": "untrusted", "cluster": {"server": url}},
             ],
             "users": [{"name": "tester", "user": {"token": TOKEN}}],
             "contexts": [
