@@ -195,3 +195,32 @@ def test_missing_spec_through_the_real_cli(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip() == f"apigen: error: {tmp_path / 'nope.json'}: no such file"
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_targets_own_templates_override_the_built_in_ones_one_by_one(tmp_path: Path) -> None:
+    """templates/… stays the default; a file of the same relative name in the target's folder wins,
+    for Jinja2 templates and for datamodel-code-generator's model templates alike."""
+    import dataclasses
+
+    from generator.config import resolve_target
+    from generator.pipeline import generate
+
+    mine = tmp_path / "templates"
+    (mine / "package").mkdir(parents=True)
+    builtin_init = (ROOT / "templates" / "package" / "__init__.py.jinja").read_text()
+    (mine / "package" / "__init__.py.jinja").write_text(
+        builtin_init.replace('"""Python bindings', '"""Our bindings')
+    )
+    (mine / "models" / "pydantic_v2").mkdir(parents=True)
+    builtin_model = (ROOT / "templates" / "models" / "pydantic_v2" / "BaseModel.jinja2").read_text()
+    (mine / "models" / "pydantic_v2" / "BaseModel.jinja2").write_text(
+        builtin_model.replace(
+            "class {{ class_name }}(KubeModel):", "class {{ class_name }}(KubeModel):  # ours"
+        )
+    )
+    target = resolve_target(None, ROOT)
+    files = generate(dataclasses.replace(target, templates=mine))
+    assert files[Path("__init__.py")].count('"""Our bindings') == 1
+    assert "class TokenRequest(KubeModel):  # ours" in files[Path("models.py")]
+    untouched = generate(target)
+    assert files[Path("validators.py")] == untouched[Path("validators.py")]
