@@ -26,7 +26,7 @@ from generator.ir import (
     Response,
     TypeRef,
 )  # fmt: skip
-from generator.naming import class_name, python_name, snake_case, unique_python_names
+from generator.naming import class_name, python_name, unique_python_names
 from generator.slice import ref_name
 
 _CONSTRAINT_KEYWORDS = (
@@ -325,5 +325,3 @@ def lower(
         bearer_auth=bearer,
     )
 
-
-__all__ = ["lower", "strip_tag", "snake_case", "unwrap"]
