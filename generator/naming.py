@@ -84,8 +84,3 @@ def class_name(schema_name: str) -> ClassName:
 def short_schema_name(name: str) -> str:
     """Kubernetes' dotted names lose their package: `io.k8s.api.authentication.v1.TokenRequest` -> `TokenRequest`."""
     return name.rsplit(".", 1)[-1]
-
-
-def package_name(group_version: str) -> PythonIdentifier:
-    """`authentication.k8s.io/v1` -> `authentication_k8s_io_v1`."""
-    return python_name(group_version.replace(".", "_").replace("/", "_"))

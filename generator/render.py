@@ -40,10 +40,3 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
 
 def render_template(name: str, context: dict[str, Any], user_templates: Path | None = None) -> str:
     return environment(user_templates).get_template(name).render(**context)
-
-
-def template_path(name: str, user_templates: Path | None = None) -> Path:
-    """The file a template name resolves to (the user's copy first)."""
-    if user_templates and (user_templates / name).is_file():
-        return user_templates / name
-    return BUILTIN_TEMPLATES / name
