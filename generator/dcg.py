@@ -4,14 +4,14 @@ The IR, not the raw spec, is what it reads: `models_schema` writes the IR's
 models back as a small OpenAPI document in which Kubernetes' Time is inlined
 as a date-time string (a timezone-aware datetime in Python) and FieldsV1 as a
 free-form object. Docstrings reach the templates as extra data, escaped by
-apigen. Its
-templates come from `templates/models/` (a target's own folder first), so one
-can be overridden and the rest kept.
+apigen. Its templates are `templates/models/` with a target's own `models/`
+files laid over them one by one, so one can be overridden and the rest kept.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,7 @@ def docs_data(api: Api) -> defaultdict[str, dict[str, Any]]:
     for model in api.models:
         data[str(model.name)] = {
             "apigen_doc": docstring_body(model.description),
-            "apigen_field_docs": {f.json_name: field_doc(f) for f in model.fields if field_doc(f)},
+            "apigen_field_docs": {f.json_name: doc for f in model.fields if (doc := field_doc(f))},
         }
     return data
 
@@ -104,19 +104,18 @@ def models_schema(api: Api) -> dict[str, Any]:
     }
 
 
-def models_template_dir(user_templates: Path | None) -> Path:
+def model_templates(user_templates: Path | None) -> dict[str, str]:
+    """The models templates by relative name: the built-in ones, with the target's
+    own `models/` files laid over them (datamodel-code-generator takes one folder)."""
+    folders = [BUILTIN_TEMPLATES / "models"]
     if user_templates and (user_templates / "models").is_dir():
-        return user_templates / "models"
-    return BUILTIN_TEMPLATES / "models"
-
-
-def template_files(folder: Path) -> list[str]:
-    """Every template's relative name and text, sorted: part of the cache key."""
-    return [
-        f"{path.relative_to(folder)}\0{path.read_text(encoding='utf-8')}"
+        folders.append(user_templates / "models")
+    return {
+        str(path.relative_to(folder)): path.read_text(encoding="utf-8")
+        for folder in folders
         for path in sorted(folder.rglob("*"))
         if path.is_file()
-    ]
+    }
 
 
 def render_models(api: Api, header: str, user_templates: Path | None = None) -> str:
@@ -124,12 +123,12 @@ def render_models(api: Api, header: str, user_templates: Path | None = None) -> 
     schema = json.dumps(models_schema(api), sort_keys=True)
     docs = docs_data(api)
     aliases = field_names(api)
-    templates = models_template_dir(user_templates)
+    templates = model_templates(user_templates)
     return memo_text(
         "datamodel-code-generator",
         ["datamodel-code-generator", "pydantic"],
         [schema, json.dumps(docs, sort_keys=True), json.dumps(aliases, sort_keys=True), header,
-         *template_files(templates)],
+         json.dumps(templates, sort_keys=True)],
         lambda: run_datamodel_codegen(api.source_name, schema, docs, aliases, header, templates),
     )  # fmt: skip
 
@@ -140,34 +139,41 @@ def run_datamodel_codegen(
     docs: defaultdict[str, dict[str, Any]],
     aliases: dict[str, str],
     header: str,
-    templates: Path,
+    templates: dict[str, str],
 ) -> str:
     # Imported only on a cache miss: importing and warming it up takes about a second.
     from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
 
-    try:
-        output = generate(
-            schema,
-            input_file_type=InputFileType.OpenAPI,
-            output_model_type=DataModelType.PydanticV2BaseModel,
-            target_python_version=PythonVersion.PY_311,
-            openapi_scopes=["schemas"],
-            snake_case_field=True,
-            extra_template_data=docs,
-            aliases=aliases,
-            use_standard_collections=True,
-            use_union_operator=True,
-            use_double_quotes=True,
-            output_datetime_class="AwareDatetime",
-            keep_model_order=True,
-            disable_timestamp=True,
-            formatters=[],
-            custom_template_dir=templates,
-            custom_file_header=header,
-            custom_file_header_mode="replace",
-        )
-    except Exception as exc:  # datamodel-code-generator has no single error type
-        raise ApigenError(f"datamodel-code-generator failed: {exc}", source=source_name) from exc
+    with tempfile.TemporaryDirectory(prefix="apigen-models-") as scratch:
+        folder = Path(scratch)
+        for name, text in templates.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+        try:
+            output = generate(
+                schema,
+                input_file_type=InputFileType.OpenAPI,
+                output_model_type=DataModelType.PydanticV2BaseModel,
+                target_python_version=PythonVersion.PY_311,
+                openapi_scopes=["schemas"],
+                snake_case_field=True,
+                extra_template_data=docs,
+                aliases=aliases,
+                use_standard_collections=True,
+                use_union_operator=True,
+                use_double_quotes=True,
+                output_datetime_class="AwareDatetime",
+                keep_model_order=True,
+                disable_timestamp=True,
+                formatters=[],
+                custom_template_dir=folder,
+                custom_file_header=header,
+                custom_file_header_mode="replace",
+            )
+        except Exception as exc:  # datamodel-code-generator has no single error type
+            raise ApigenError(
+                f"datamodel-code-generator failed: {exc}", source=source_name
+            ) from exc
     if not isinstance(output, str):
         raise ApigenError("datamodel-code-generator returned several modules", source=source_name)
     return output

@@ -224,3 +224,22 @@ def test_a_targets_own_templates_override_the_built_in_ones_one_by_one(tmp_path:
     assert "class TokenRequest(KubeModel):  # ours" in files[Path("models.py")]
     untouched = generate(target)
     assert files[Path("validators.py")] == untouched[Path("validators.py")]
+
+
+def test_overriding_one_model_template_keeps_the_others(tmp_path: Path) -> None:
+    """A target that overrides only datamodel-code-generator's RootModel template still gets
+    apigen's own BaseModel template, so every model keeps deriving from KubeModel."""
+    import dataclasses
+
+    from generator.config import resolve_target
+    from generator.pipeline import generate
+
+    mine = tmp_path / "templates" / "models" / "pydantic_v2"
+    mine.mkdir(parents=True)
+    (mine / "RootModel.jinja2").write_text("{# unused by TokenRequest's models #}\n")
+    target = resolve_target(None, ROOT)
+    models = generate(dataclasses.replace(target, templates=tmp_path / "templates"))[
+        Path("models.py")
+    ]
+    assert models == (GENERATED / PACKAGE / "models.py").read_text()
+    assert "class TokenRequest(KubeModel):" in models
