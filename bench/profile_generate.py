@@ -4,12 +4,14 @@ The generate benchmark times the whole process; this says what limits it. It run
 the pipeline's own steps in-process on the default target and also formats the
 same rendered files with `ruff format` (already a pinned dependency) to show what
 that alternative to black would cost, and whether its output is identical.
+apigen's cache (generator/cache.py) is turned off, so every step really runs.
 
     python bench/profile_generate.py
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -43,6 +45,7 @@ def ruff_format(source: str, filename: str) -> str:
 
 
 def main() -> int:
+    os.environ["APIGEN_NO_CACHE"] = "1"  # a cache hit would hide what a step costs
     times = StageTimes()
     target = resolve_target(None, find_project_root())
     with times.stage("load+slice+validate+lower"):
