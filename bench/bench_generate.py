@@ -39,7 +39,9 @@ def apigen_commands(work: Path) -> dict[str, Callable[[], CommandRun]]:
     def command(verb: str, env: dict[str, str]) -> Callable[[], CommandRun]:
         # check runs against the package just generated, so the tree is unchanged; exit 1 is
         # accepted since check does the same work (regenerate, compare every file) either way.
-        return lambda: run_command([APIGEN, verb, "--out", package], cwd=ROOT, env=env, ok_codes=(0, 1))
+        return lambda: run_command(
+            [APIGEN, verb, "--out", package], cwd=ROOT, env=env, ok_codes=(0, 1)
+        )
 
     return {
         "apigen generate (cold)": command("generate", cold),

@@ -324,4 +324,3 @@ def lower(
         generator_version=generator_version,
         bearer_auth=bearer,
     )
-
