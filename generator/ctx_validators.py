@@ -43,11 +43,14 @@ _LENGTHS = {
     "minItems": ("<", "must have at least {} items"),
     "maxItems": (">", "must have at most {} items"),
 }
-# Which keywords apply to which JSON type (others are ignored, as JSON Schema does).
+# Which keywords apply to which JSON type (others are ignored, as JSON Schema does);
+# a date-time is a string. An enum elsewhere (an object, a list) is refused: see `field_context`.
 _APPLIES_TO = {
     "integer": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"),
     "number": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"),
     "string": ("minLength", "maxLength", "pattern", "enum"),
+    "datetime": ("minLength", "maxLength", "pattern", "enum"),
+    "boolean": ("enum",),
     "array": ("minItems", "maxItems"),
 }
 # Kinds whose strict-mode null is accepted even when required: the community
@@ -209,12 +212,18 @@ def field_context(field: Field, constants: Constants) -> dict[str, Any]:
     value = value_context(
         field.type, field.constraints, "value", f"path + {name}", 1, constants, prefix
     )
+    # In strict mode a null fails the field's enum, reported as the enum reports it.
+    null_check = next((c for c in value["checks"] if c["kind"] == "enum"), None)
+    if null_check is None and any(c.keyword == "enum" for c in field.constraints):
+        raise ApigenError(
+            f"cannot generate a check for the enum of {field.json_name!r}: "
+            f"its values are not strings, numbers or booleans ({field.type.kind})"
+        )
     return {
         "json_name": name,
         "null_policy": null_policy(field),
         "checks_value": field.type.kind != "any",  # any JSON value is fine
-        # In strict mode a null fails the field's enum, reported as the enum reports it.
-        "null_check": next((c for c in value["checks"] if c["kind"] == "enum"), None),
+        "null_check": null_check,
         "value": value,
     }
 

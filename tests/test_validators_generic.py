@@ -67,6 +67,8 @@ WIDGET = {
                         "x-apigen-message-enum": "pick a speed",
                     },
                     "anything": {"description": "any JSON value"},
+                    "flag": {"type": "boolean", "enum": [True]},
+                    "since": {"type": "string", "format": "date-time", "pattern": "Z$"},
                 },
             }
         }
@@ -149,6 +151,18 @@ def test_rendered_code_is_lint_and_type_clean(widget_validators: Path) -> None:
             ['schedule[daily][1]: Invalid value: "noon": must be an RFC 3339 date-time'],
         ),
         ({"name": "abc", "mode": "medium"}, ['mode: Unsupported value: "medium": pick a speed']),
+        ({"name": "abc", "flag": True}, []),
+        (
+            {"name": "abc", "flag": False},
+            ["flag: Unsupported value: false: supported values: true"],
+        ),
+        ({"name": "abc", "since": "2026-11-29T17:00:00Z"}, []),
+        (
+            {"name": "abc", "since": "2026-11-29T17:00:00+01:00"},
+            [
+                'since: Invalid value: "2026-11-29T17:00:00+01:00": must match the regular expression Z$'
+            ],
+        ),
     ],
 )
 def test_every_keyword_and_nesting(
@@ -187,6 +201,27 @@ def test_values_that_are_not_json_scalars_cannot_become_checks() -> None:
         document, "Widget", source="w.json", source_name="w.json", spec_sha256="0", package="p"
     )
     with pytest.raises(ApigenError, match="not a JSON string or finite number"):
+        validators_context(api)
+
+
+def test_a_null_fails_an_enum_in_strict_mode(widgets: ModuleType) -> None:
+    assert widgets.validate_widget({"name": "abc", "flag": None}) == []
+    assert [
+        str(e)
+        for e in widgets.validate_widget({"name": "abc", "anything": 1, "flag": None}, strict=True)
+    ] == ["flag: Unsupported value: null: supported values: true"]
+
+
+def test_an_enum_that_cannot_be_checked_is_an_error_not_a_crash() -> None:
+    shape = {"type": "object", "properties": {"a": {"type": "string"}}, "enum": [{"a": "x"}]}
+    document = {
+        **WIDGET,
+        "components": {"schemas": {"Widget": {"type": "object", "properties": {"shape": shape}}}},
+    }
+    api = lower(
+        document, "Widget", source="w.json", source_name="w.json", spec_sha256="0", package="p"
+    )
+    with pytest.raises(ApigenError, match="cannot generate a check for the enum of 'shape'"):
         validators_context(api)
 
 
