@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -264,6 +264,21 @@ def _compare(
 
     rps = median([load.requests_per_s for load in apigen_runs])
     common = {"area": AREA, "subject": "apigen server", "missed_because": missed}
+
+    def latency_row(quantile: str, of: Callable[[Load], float]) -> dict[str, Any]:
+        return row(
+            **common,
+            case=f"{algorithm} {quantile} latency, c={CONCURRENCY}",
+            peer="bare Starlette 201",
+            subject_value=median([of(load) for load in apigen_runs]),
+            peer_value=median([of(load) for load in bare_runs]),
+            unit="ms",
+            higher_is_better=False,
+            goal="context",
+            goal_ratio=None,
+            note=LATENCY_NOTE,
+        )
+
     return [
         row(
             **common,
@@ -277,30 +292,8 @@ def _compare(
             goal_ratio=0.5,
             note=note,
         ),
-        row(
-            **common,
-            case=f"{algorithm} p50 latency, c={CONCURRENCY}",
-            peer="bare Starlette 201",
-            subject_value=median([load.p50_ms for load in apigen_runs]),
-            peer_value=median([load.p50_ms for load in bare_runs]),
-            unit="ms",
-            higher_is_better=False,
-            goal="context",
-            goal_ratio=None,
-            note=LATENCY_NOTE,
-        ),
-        row(
-            **common,
-            case=f"{algorithm} p99 latency, c={CONCURRENCY}",
-            peer="bare Starlette 201",
-            subject_value=median([load.p99_ms for load in apigen_runs]),
-            peer_value=median([load.p99_ms for load in bare_runs]),
-            unit="ms",
-            higher_is_better=False,
-            goal="context",
-            goal_ratio=None,
-            note=LATENCY_NOTE,
-        ),
+        latency_row("p50", lambda load: load.p50_ms),
+        latency_row("p99", lambda load: load.p99_ms),
         row(
             **common,
             case=f"{algorithm} server vs signing alone",
