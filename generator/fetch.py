@@ -19,10 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from generator.errors import ApigenError
-from generator.load import LoadedSpec, load_document, load_spec
+from generator.load import LoadedSpec, load_document, load_spec, parse_bytes, read_bytes
 from generator.slice import slice_kind
 
 if TYPE_CHECKING:  # httpx takes a while to import: only URL and cluster sources need it
@@ -99,10 +97,7 @@ def cluster_access(context: str | None = None, path: Path | None = None) -> Clus
     """Server URL, bearer token and TLS settings of a kubeconfig context."""
     path = path or kubeconfig_path()
     source = str(path)
-    try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ApigenError(f"cannot read kubeconfig: {exc}", source=source) from None
+    config = parse_bytes(read_bytes(path), source)  # kubeconfigs are YAML (or JSON)
     if not isinstance(config, dict):
         raise ApigenError("not a kubeconfig", source=source)
     context_name = context or config.get("current-context")

@@ -295,3 +295,17 @@ def test_tls_with_the_kubeconfig_certificate_authority(
             "import", "cluster", "--kind", "TokenRequest", "--context", "untrusted", "-o", out
         )
         assert refused.returncode == 2 and "CERTIFICATE_VERIFY_FAILED" in refused.stderr
+
+
+def test_unreadable_kubeconfigs_are_errors_that_name_the_file(tmp_path: Path) -> None:
+    absent = tmp_path / "absent"
+    with pytest.raises(ApigenError, match=f"^{absent}: no such file$"):
+        cluster_access(path=absent)
+    broken = tmp_path / "broken"
+    broken.write_text("contexts: [\n")
+    with pytest.raises(ApigenError, match=f"^{broken}: invalid YAML at line 2"):
+        cluster_access(path=broken)
+    listed = tmp_path / "listed"
+    listed.write_text("- not\n- a mapping\n")
+    with pytest.raises(ApigenError, match=f"^{listed}: not a kubeconfig$"):
+        cluster_access(path=listed)
