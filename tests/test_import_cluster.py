@@ -309,3 +309,43 @@ def test_unreadable_kubeconfigs_are_errors_that_name_the_file(tmp_path: Path) ->
     listed.write_text("- not\n- a mapping\n")
     with pytest.raises(ApigenError, match=f"^{listed}: not a kubeconfig$"):
         cluster_access(path=listed)
+
+
+def test_tls_client_certificates_from_files_and_from_data(
+    apiserver: tuple[FakeApiServer, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that requires a client certificate: kubeconfig's `client-certificate(-data)`."""
+    fake, _ = apiserver
+    cert, key = self_signed_certificate(tmp_path / "tls.crt", tmp_path / "tls.key")
+    data = {
+        "client-certificate-data": base64.b64encode(cert.read_bytes()).decode(),
+        "client-key-data": base64.b64encode(key.read_bytes()).decode(),
+    }
+    files = {"client-certificate": str(cert), "client-key": str(key)}
+    with serve(fake.app, Tls(str(cert), str(key), client_ca=str(cert))) as url:
+        cluster = {"server": url, "certificate-authority": str(cert)}
+        users = {"data": {**data, "token": TOKEN}, "files": {**files, "token": TOKEN}}
+        users["anonymous"] = {"token": TOKEN}
+        config = {
+            "clusters": [{"name": "tls", "cluster": cluster}],
+            "users": [{"name": name, "user": user} for name, user in users.items()],
+            "contexts": [
+                {"name": name, "context": {"cluster": "tls", "user": name}} for name in users
+            ],
+        }
+        path = tmp_path / "kubeconfig"
+        path.write_text(json.dumps(config))
+        monkeypatch.setenv("KUBECONFIG", str(path))
+        out = tmp_path / "tokenrequest.openapi.json"
+        for context in ("data", "files"):
+            result = run_apigen(
+                "import", "cluster", "--kind", "TokenRequest", "--context", context, "-o", out
+            )
+            assert result.returncode == 0, result.stderr
+            assert "TokenRequest" in json.loads(out.read_text())["components"]["schemas"]
+            out.unlink()
+        refused = run_apigen(
+            "import", "cluster", "--kind", "TokenRequest", "--context", "anonymous", "-o", out
+        )
+        assert refused.returncode == 2 and "cannot reach the cluster" in refused.stderr
+        assert not out.exists()
