@@ -214,6 +214,21 @@ def _is_integral(value: Any, strict: bool) -> bool:
     return strict and type(value) is float and value.is_integer()
 
 
+def _validate(
+    check: Callable[[dict[str, Any], str, bool, list[FieldError], list[str] | None], None],
+    data: Any,
+    strict: bool,
+    unknown: list[str] | None,
+) -> list[FieldError]:
+    """What every `validate_<model>` does: a JSON object goes to its model's `_check_<model>`."""
+    errors: list[FieldError] = []
+    if isinstance(data, dict):
+        check(data, "", strict, errors, unknown)
+    else:
+        errors.append(_type_invalid("", data, "object"))
+    return errors
+
+
 def _is_rfc3339(text: str) -> bool:
     """An RFC 3339 date-time as Go's time.RFC3339 parses it (upper-case T and Z, a real date)."""
     if _RFC3339.fullmatch(text) is None:
@@ -278,12 +293,7 @@ def validate_bound_object_reference(
 
     If `unknown` is a list, the paths of fields the schema does not know are appended to it.
     """
-    errors: list[FieldError] = []
-    if isinstance(data, dict):
-        _check_bound_object_reference(data, "", strict, errors, unknown)
-    else:
-        errors.append(_type_invalid("", data, "object"))
-    return errors
+    return _validate(_check_bound_object_reference, data, strict, unknown)
 
 
 _MANAGED_FIELDS_ENTRY_FIELDS = frozenset(
@@ -349,12 +359,7 @@ def validate_managed_fields_entry(
 
     If `unknown` is a list, the paths of fields the schema does not know are appended to it.
     """
-    errors: list[FieldError] = []
-    if isinstance(data, dict):
-        _check_managed_fields_entry(data, "", strict, errors, unknown)
-    else:
-        errors.append(_type_invalid("", data, "object"))
-    return errors
+    return _validate(_check_managed_fields_entry, data, strict, unknown)
 
 
 _OBJECT_META_FIELDS = frozenset(
@@ -555,12 +560,7 @@ def validate_object_meta(
 
     If `unknown` is a list, the paths of fields the schema does not know are appended to it.
     """
-    errors: list[FieldError] = []
-    if isinstance(data, dict):
-        _check_object_meta(data, "", strict, errors, unknown)
-    else:
-        errors.append(_type_invalid("", data, "object"))
-    return errors
+    return _validate(_check_object_meta, data, strict, unknown)
 
 
 _OWNER_REFERENCE_FIELDS = frozenset(
@@ -628,12 +628,7 @@ def validate_owner_reference(
 
     If `unknown` is a list, the paths of fields the schema does not know are appended to it.
     """
-    errors: list[FieldError] = []
-    if isinstance(data, dict):
-        _check_owner_reference(data, "", strict, errors, unknown)
-    else:
-        errors.append(_type_invalid("", data, "object"))
-    return errors
+    return _validate(_check_owner_reference, data, strict, unknown)
 
 
 _TOKEN_REQUEST_FIELDS = frozenset({"apiVersion", "kind", "metadata", "spec", "status"})
@@ -713,12 +708,7 @@ def validate_token_request(
 
     If `unknown` is a list, the paths of fields the schema does not know are appended to it.
     """
-    errors: list[FieldError] = []
-    if isinstance(data, dict):
-        _check_token_request(data, "", strict, errors, unknown)
-    else:
-        errors.append(_type_invalid("", data, "object"))
-    return errors
+    return _validate(_check_token_request, data, strict, unknown)
 
 
 _TOKEN_REQUEST_SPEC_FIELDS = frozenset({"audiences", "boundObjectRef", "expirationSeconds"})
@@ -797,12 +787,7 @@ def validate_token_request_spec(
 
     If `unknown` is a list, the paths of fields the schema does not know are appended to it.
     """
-    errors: list[FieldError] = []
-    if isinstance(data, dict):
-        _check_token_request_spec(data, "", strict, errors, unknown)
-    else:
-        errors.append(_type_invalid("", data, "object"))
-    return errors
+    return _validate(_check_token_request_spec, data, strict, unknown)
 
 
 _TOKEN_REQUEST_STATUS_FIELDS = frozenset({"expirationTimestamp", "token"})
@@ -852,12 +837,7 @@ def validate_token_request_status(
 
     If `unknown` is a list, the paths of fields the schema does not know are appended to it.
     """
-    errors: list[FieldError] = []
-    if isinstance(data, dict):
-        _check_token_request_status(data, "", strict, errors, unknown)
-    else:
-        errors.append(_type_invalid("", data, "object"))
-    return errors
+    return _validate(_check_token_request_status, data, strict, unknown)
 
 
 # The validator of each model class, by class name (used by KubeModel.validate_k8s).
