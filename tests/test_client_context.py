@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 from conftest import ROOT
 
 from generator.config import Target, resolve_target
 from generator.ctx_client import client_context
-from generator.pipeline import build_api
+from generator.format import ruff_binary
+from generator.output import write_package
+from generator.pipeline import build_api, generate
 
 
 def test_tokenrequest_gets_its_operation_and_the_create_token_convenience():
@@ -32,15 +37,35 @@ def test_tokenrequest_gets_its_operation_and_the_create_token_convenience():
     assert convenience.bound_kinds == ("Pod", "Secret", "Node")
 
 
-def test_a_kind_without_token_fields_gets_no_create_token():
-    target = Target(
+def widget_target(package_dir: Path = ROOT / "unused") -> Target:
+    """A kind without TokenRequest's spec fields."""
+    return Target(
         name="widget",
         spec=ROOT / "tests" / "corpus" / "keyword-names.openapi.json",
         kind="Widget",
         group_version="example.com/v1",
-        package_dir=ROOT / "unused",
+        package_dir=package_dir,
     )
-    context = client_context(build_api(target))
+
+
+def test_a_kind_without_token_fields_gets_no_create_token():
+    context = client_context(build_api(widget_target()))
     assert context["create_token"] is None
     assert [op.python_name for op in context["operations"]] == ["create_widget"]
     assert context["operations"][0].object_name == repr("")  # no `name` path parameter
+
+
+def test_without_create_token_the_client_and_command_line_are_still_lint_clean(tmp_path):
+    """Nothing that only create_token uses is imported or assigned when it is not generated."""
+    target = widget_target(tmp_path / "widget_v1")
+    write_package(generate(target), target.package_dir)
+    files = [target.package_dir / name for name in ("client.py", "__main__.py")]
+    assert "create_token" not in "".join(f.read_text() for f in files)
+    lint = subprocess.run(
+        [ruff_binary(), "check", "--config", str(ROOT / "pyproject.toml"), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout
