@@ -4,6 +4,10 @@ TLS because kubectl sends a bearer token only over TLS (client-go drops the
 credentials of a plain-HTTP server). A server is either the generated
 server's command line in a subprocess, exactly as a user starts it, or an app
 built in the test and served by uvicorn on a thread.
+
+The server test modules import its module-scoped `files` and `server` fixtures
+(as `files_fixture` and `server_fixture`, so that test parameters named `files`
+and `server` shadow no import): one running server per module.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 
 import httpx
 import jwt
+import pytest
 from conftest import GENERATED, ROOT
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -153,6 +158,19 @@ def server_process(
         process.wait(timeout=10)
         assert process.stderr is not None
         process.stderr.close()
+
+
+@pytest.fixture(scope="module", name="files")
+def files_fixture(tmp_path_factory: pytest.TempPathFactory) -> ServerFiles:
+    """The signing key, users, objects and TLS material of the module's server."""
+    return write_server_files(tmp_path_factory.mktemp("server"))
+
+
+@pytest.fixture(scope="module", name="server")
+def server_fixture(files: ServerFiles) -> Iterator[RunningServer]:
+    """The generated server's command line with `files`, running for the whole module."""
+    with server_process(files) as running:
+        yield running
 
 
 @contextmanager

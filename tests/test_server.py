@@ -28,6 +28,8 @@ from server_harness import (
     RunningServer,
     ServerFiles,
     app_server,
+    files_fixture,  # noqa: F401 - the `files` fixture
+    server_fixture,  # noqa: F401 - the `server` fixture
     server_process,
     verify_token,
     write_server_files,
@@ -52,17 +54,6 @@ OLD_KUBECTL_JSON = {
     "spec": {"audiences": None, "expirationSeconds": None, "boundObjectRef": None},
     "status": {"token": "", "expirationTimestamp": None},
 }
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> ServerFiles:
-    return write_server_files(tmp_path_factory.mktemp("server"))
-
-
-@pytest.fixture(scope="module")
-def server(files: ServerFiles) -> Iterator[RunningServer]:
-    with server_process(files) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

@@ -25,27 +25,15 @@ from server_harness import (
     POD_UID,
     SA_UID,
     RunningServer,
-    ServerFiles,
-    server_process,
+    files_fixture,  # noqa: F401 - the `files` fixture
+    server_fixture,  # noqa: F401 - the `server` fixture
     verify_token,
-    write_server_files,
 )
 
 pytestmark = pytest.mark.timeout(180)
 
 KUBECTL = Path(os.environ.get("KUBECTL", ROOT / ".cache" / "kubectl" / "kubectl"))
 FUZZ_EXAMPLES = 50
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> ServerFiles:
-    return write_server_files(tmp_path_factory.mktemp("server"))
-
-
-@pytest.fixture(scope="module")
-def server(files: ServerFiles) -> Iterator[RunningServer]:
-    with server_process(files) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
