@@ -23,6 +23,7 @@ import dataclasses
 import math
 from typing import Any
 
+from generator.ctx_client import validator_name
 from generator.errors import ApigenError
 from generator.ir import INT64_MAX, INT64_MIN, Api, Constraint, Field, Model, TypeRef
 from generator.naming import snake_case
@@ -30,18 +31,17 @@ from generator.text import py_string
 
 # Integer formats and the range a value of each must fit.
 _INTEGER_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (INT64_MIN, INT64_MAX)}
-# The operator under which a value fails a bound, and the standard wording.
-_BOUNDS = {
-    "minimum": ("<", "must be greater than or equal to {}"),
-    "maximum": (">", "must be less than or equal to {}"),
-    "exclusiveMinimum": ("<=", "must be greater than {}"),
-    "exclusiveMaximum": (">=", "must be less than {}"),
-}
-_LENGTHS = {
-    "minLength": ("<", "must be at least {} characters long"),
-    "maxLength": (">", "must be no more than {} characters long"),
-    "minItems": ("<", "must have at least {} items"),
-    "maxItems": (">", "must have at most {} items"),
+# Comparisons: what is compared (the value, or its length), the operator under which
+# the value fails, and the standard wording.
+_COMPARISONS = {
+    "minimum": ("bound", "<", "must be greater than or equal to {}"),
+    "maximum": ("bound", ">", "must be less than or equal to {}"),
+    "exclusiveMinimum": ("bound", "<=", "must be greater than {}"),
+    "exclusiveMaximum": ("bound", ">=", "must be less than {}"),
+    "minLength": ("length", "<", "must be at least {} characters long"),
+    "maxLength": ("length", ">", "must be no more than {} characters long"),
+    "minItems": ("length", "<", "must have at least {} items"),
+    "maxItems": ("length", ">", "must have at most {} items"),
 }
 # Which keywords apply to which JSON type (others are ignored, as JSON Schema does);
 # a date-time is a string. An enum elsewhere (an object, a list) is refused: see `field_context`.
@@ -125,13 +125,9 @@ def literal(value: Any, keyword: str) -> str:
 def check(constraint: Constraint, constants: Constants) -> dict[str, Any]:
     """One constraint as the template prints it: a kind, its operands and the error detail."""
     keyword, value = constraint.keyword, constraint.value
-    if keyword in _BOUNDS:
-        operator, wording = _BOUNDS[keyword]
-        return {"kind": "bound", "keyword": keyword, "fails_if": operator, "limit": literal(value, keyword),
-                "detail": py_string(constraint.message or wording.format(value))}  # fmt: skip
-    if keyword in _LENGTHS:
-        operator, wording = _LENGTHS[keyword]
-        return {"kind": "length", "keyword": keyword, "fails_if": operator, "limit": literal(value, keyword),
+    if keyword in _COMPARISONS:
+        kind, operator, wording = _COMPARISONS[keyword]
+        return {"kind": kind, "keyword": keyword, "fails_if": operator, "limit": literal(value, keyword),
                 "detail": py_string(constraint.message or wording.format(value))}  # fmt: skip
     if keyword == "enum":
         values = value if isinstance(value, tuple) else (value,)
@@ -231,7 +227,7 @@ def field_context(field: Field, constants: Constants) -> dict[str, Any]:
 def model_context(model: Model, constants: Constants) -> dict[str, Any]:
     return {
         "name": str(model.name),
-        "public": f"validate_{snake_case(model.name)}",
+        "public": validator_name(model.name),
         "checker": checker_name(model.name),
         "known": fields_constant(model.name),
         "json_names": [py_string(f.json_name) for f in model.fields],
