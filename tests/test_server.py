@@ -159,6 +159,28 @@ def test_pod_bound_3607_second_token_for_the_api_server_is_extended_to_a_year(
         assert "warnafter" not in claims["kubernetes.io"]
 
 
+def test_no_extend_token_expiration_keeps_3607_seconds(
+    files: ServerFiles, generated_package: ModuleType
+) -> None:
+    """`--no-extend-token-expiration` turns the year-long extension off: the JWT lives 3607 s."""
+    server_module = importlib.import_module(f"{generated_package.__name__}.server")
+    args = server_module.build_parser().parse_args(
+        [*files.arguments(), "--no-extend-token-expiration"]
+    )
+    pod = {"kind": "Pod", "apiVersion": "v1", "name": "p1"}
+    request = body(
+        {"audiences": [API_AUDIENCES[0]], "expirationSeconds": 3607, "boundObjectRef": pod}
+    )
+    with app_server(server_module.app_from_args(args), files) as running:
+        with running.client() as client:
+            response = client.post(PATH, json=request)
+        jwks = running.jwks()
+    assert response.status_code == 201, response.text
+    claims = verify_token(response.json()["status"]["token"], jwks, audience=API_AUDIENCES[0])
+    assert claims["exp"] - claims["iat"] == 3607
+    assert "warnafter" not in claims["kubernetes.io"]
+
+
 def test_oidc_discovery_points_at_the_jwks(server: RunningServer, http: httpx.Client) -> None:
     discovery = http.get("/.well-known/openid-configuration").json()
     assert discovery["issuer"] == ISSUER
