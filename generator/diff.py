@@ -130,6 +130,20 @@ class Differ:
     ) -> None:
         self.changes.append(Change(at, kind, detail, clients, servers, generated))
 
+    def one_sided(
+        self, at: str, what: str, subject: str, in_old: bool, in_new: bool, gone: str, new: str
+    ) -> bool:
+        """`{what}-removed` or `{what}-added` when only one side has it; True when both do.
+
+        A removal breaks clients (they may rely on it); an addition breaks nobody.
+        `gone` and `new` say what either does to the generated code.
+        """
+        if not in_new:
+            self.add(at, f"{what}-removed", f"{subject} removed", gone, True, False)
+        elif not in_old:
+            self.add(at, f"{what}-added", f"{subject} added", new, False, False)
+        return in_old and in_new
+
     def add_directed(
         self, at: str, kind: str, detail: str, generated: str, ways: set[str], *, tighter: bool
     ) -> None:
@@ -258,17 +272,10 @@ class Differ:
         old_required, new_required = set(old.get("required", [])), set(new.get("required", []))
         for name in sorted(set(old_props) | set(new_props)):
             here, field_name = at + pointer("properties", name), f"{where}.{name}"
-            if name not in new_props:
-                self.add(
-                    here, "property-removed", f"{field_name} removed",
-                    f"models: `{field_name}` removed", True, False,
-                )  # fmt: skip
-            elif name not in old_props:
-                self.add(
-                    here, "property-added", f"{field_name} added",
-                    f"models: `{field_name}` added", False, False,
-                )  # fmt: skip
-            else:
+            if self.one_sided(
+                here, "property", field_name, name in old_props, name in new_props,
+                f"models: `{field_name}` removed", f"models: `{field_name}` added",
+            ):  # fmt: skip
                 self.schema(old_props[name], new_props[name], here, field_name, ways)
         for name in sorted(old_required - new_required):
             self.add_directed(
@@ -290,19 +297,11 @@ class Differ:
         for key in sorted(set(old_ops) | set(new_ops)):
             path, method = key
             at = pointer("paths", path, method)
-            if key not in new_ops:
-                op_id = old_ops[key][0].get("operationId", f"{method} {path}")
-                self.add(
-                    at, "operation-removed", f"{method.upper()} {path} removed",
-                    f"client and server: `{op_id}` removed", True, False,
-                )  # fmt: skip
-            elif key not in old_ops:
-                op_id = new_ops[key][0].get("operationId", f"{method} {path}")
-                self.add(
-                    at, "operation-added", f"{method.upper()} {path} added",
-                    f"client and server: `{op_id}` added", False, False,
-                )  # fmt: skip
-            else:
+            op_id = (new_ops.get(key) or old_ops[key])[0].get("operationId", f"{method} {path}")
+            if self.one_sided(
+                at, "operation", f"{method.upper()} {path}", key in old_ops, key in new_ops,
+                f"client and server: `{op_id}` removed", f"client and server: `{op_id}` added",
+            ):  # fmt: skip
                 self.operation(old_ops[key], new_ops[key], at)
 
     def operation(self, old: OpParts, new: OpParts, at: str) -> None:
@@ -366,17 +365,11 @@ class Differ:
     def responses(self, old: dict[str, Any], new: dict[str, Any], at: str, op_id: str) -> None:
         for code in sorted(set(old) | set(new)):
             here = at + pointer("responses", code)
-            if code not in new:
-                self.add(
-                    here, "response-removed", f"{op_id}: response {code} removed",
-                    f"client: status {code} of `{op_id}` no longer expected", True, False,
-                )  # fmt: skip
-            elif code not in old:
-                self.add(
-                    here, "response-added", f"{op_id}: response {code} added",
-                    f"client: status {code} of `{op_id}` now expected", False, False,
-                )  # fmt: skip
-            else:
+            if self.one_sided(
+                here, "response", f"{op_id}: response {code}", code in old, code in new,
+                f"client: status {code} of `{op_id}` no longer expected",
+                f"client: status {code} of `{op_id}` now expected",
+            ):  # fmt: skip
                 self.description(old[code], new[code], here, f"{op_id} {code}")
                 self.content(
                     old[code].get("content", {}), new[code].get("content", {}), here, op_id
@@ -387,19 +380,12 @@ class Differ:
         for media in sorted(set(old) | set(new)):
             here = at + pointer("content", media)
             side = "request" if request else "response"
-            if media not in new:
-                self.add(
-                    here, "content-type-removed", f"{op_id}: {side} media type {media} removed",
-                    f"client and server: `{op_id}` no longer {'sends' if request else 'accepts'} {media}",
-                    True, False,
-                )  # fmt: skip
-            elif media not in old:
-                self.add(
-                    here, "content-type-added", f"{op_id}: {side} media type {media} added",
-                    f"client and server: `{op_id}` may {'send' if request else 'accept'} {media}",
-                    False, False,
-                )  # fmt: skip
-            else:
+            if self.one_sided(
+                here, "content-type", f"{op_id}: {side} media type {media}",
+                media in old, media in new,
+                f"client and server: `{op_id}` no longer {'sends' if request else 'accepts'} {media}",
+                f"client and server: `{op_id}` may {'send' if request else 'accept'} {media}",
+            ):  # fmt: skip
                 ways = {REQUEST if request else RESPONSE}
                 self.schema(
                     old[media].get("schema"), new[media].get("schema"), here + "/schema",
