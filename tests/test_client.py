@@ -204,13 +204,15 @@ def test_retries_are_bounded(client, fake, kube):
     assert len(fake.requests) == 3  # the first try and client.retry.attempts == 2
 
 
-def test_connection_refused_is_retried_then_raised(kube):
+def test_connection_refused_is_retried_then_raised(kube, caplog):
+    caplog.set_level("INFO")
     with (
         socket_without_listener() as url,
         kube.Client(url, retry=kube.Retry(attempts=2, backoff=0.01)) as client,
     ):
         with pytest.raises(httpx.ConnectError):
             client.create_token("builder", "team-a")
+    assert caplog.text.count("retrying POST") == 2
 
 
 def test_retry_after_is_capped_and_jitter_stays_within_backoff(kube):
