@@ -13,6 +13,8 @@ import json
 import re
 import threading
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -21,7 +23,6 @@ from loopback import serve
 
 TOKEN_PATH = re.compile(r"^/api/v1/namespaces/([^/]+)/serviceaccounts/([^/]+)/token$")
 FAKE_TOKEN = "eyJhbGciOiJSUzI1NiJ9.fake-payload.fake-signature"
-START_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -154,9 +155,17 @@ class FakeApiServer:
         )
 
 
+@contextmanager
+def serve_fake(*, record: bool = True) -> Iterator[tuple[FakeApiServer, str]]:
+    """A fake on loopback (tests/loopback.py `serve`, plain HTTP), and its URL."""
+    fake = FakeApiServer(record=record)
+    with serve(fake) as url:
+        yield fake, url
+
+
 def main() -> None:
     """Serve a non-recording fake until killed, printing its URL (for the client benchmark)."""
-    with serve(FakeApiServer(record=False)) as url:
+    with serve_fake(record=False) as (_, url):
         print(url, flush=True)
         threading.Event().wait()
 

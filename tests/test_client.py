@@ -21,11 +21,11 @@ from fake_apiserver import (
     created,
     invalid,
     plain_text,
+    serve_fake,
     status_body,
     too_many_requests,
     unauthorized,
 )
-from loopback import serve
 
 SECRET = "s3cr3t-bearer-token"
 TOKEN_PATH = "/api/v1/namespaces/team-a/serviceaccounts/builder/token"
@@ -43,9 +43,8 @@ def models(generated_package: ModuleType) -> ModuleType:
 
 @pytest.fixture(scope="module")
 def running() -> Iterator[tuple[FakeApiServer, str]]:
-    fake = FakeApiServer()
-    with serve(fake) as url:
-        yield fake, url
+    with serve_fake() as fake_and_url:
+        yield fake_and_url
 
 
 @pytest.fixture

@@ -12,17 +12,15 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import GENERATED
-from fake_apiserver import FAKE_TOKEN, FakeApiServer, unauthorized
-from loopback import serve
+from fake_apiserver import FAKE_TOKEN, FakeApiServer, serve_fake, unauthorized
 
 PACKAGE = "authentication_k8s_io_v1"
 
 
 @pytest.fixture(scope="module")
 def fake() -> Iterator[tuple[FakeApiServer, str]]:
-    server = FakeApiServer()
-    with serve(server) as url:
-        yield server, url
+    with serve_fake() as fake_and_url:
+        yield fake_and_url
 
 
 @pytest.fixture
