@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import validators
-from ._backend import BINDABLE_KINDS, Backend, KubeObject
+from ._backend import BINDABLE_KINDS, CLUSTER_SCOPED_KINDS, Backend, KubeObject
 from ._status import ApiError, invalid, not_found
 from ._tokens import ObjectRef, TokenGrant
 
@@ -142,7 +142,9 @@ class TokenRequestService:
         if not ref:
             return {}
         kind = ref["kind"]
-        bound = self._lookup(kind, "" if kind == "Node" else namespace, ref.get("name") or "")
+        bound = self._lookup(
+            kind, "" if kind in CLUSTER_SCOPED_KINDS else namespace, ref.get("name") or ""
+        )
         if kind == "Pod" and bound.service_account_name != name:
             raise ApiError(
                 400,
