@@ -46,6 +46,7 @@ def server_context(api: Api) -> dict[str, Any]:
         "root_model": api.root_model,
         "root_validator": validator_name(api.root_model),
         "server_media_types": [m for m in WRITABLE_MEDIA_TYPES if m in offered],
+        "cli_description": f"Serve the {api.kind.kind} API as kube-apiserver does.",
     }
 
 
