@@ -23,7 +23,7 @@ from generator.errors import pointer
 from generator.importer import wrap_described_refs
 from generator.load import LoadedSpec
 from generator.lower import ref_target, unwrap
-from generator.slice import SCHEMA_PREFIX, iter_refs, slice_kind
+from generator.slice import iter_refs, ref_name, schema_closure, slice_kind
 
 REQUEST, RESPONSE = "request", "response"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -96,16 +96,13 @@ def directions(document: dict[str, Any]) -> dict[str, set[str]]:
             bodies += [(RESPONSE, r) for r in op.get("responses", {}).values()]
             for direction, body in bodies:
                 for ref, _ in iter_refs(body.get("content", {})):
-                    roots.setdefault(ref[len(SCHEMA_PREFIX) :], set()).add(direction)
+                    name = ref_name(ref)
+                    if name is not None and name in schemas:
+                        roots.setdefault(name, set()).add(direction)
     found: dict[str, set[str]] = {}
     for root, ways in roots.items():
-        pending = [root]
-        while pending:
-            name = pending.pop()
-            if ways <= found.get(name, set()):
-                continue
+        for name in schema_closure(schemas, root, ""):  # the slice has no dangling refs
             found.setdefault(name, set()).update(ways)
-            pending += [ref[len(SCHEMA_PREFIX) :] for ref, _ in iter_refs(schemas.get(name, {}))]
     return found
 
 
