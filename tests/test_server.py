@@ -295,6 +295,23 @@ def test_warnings_for_unknown_fields_and_shortened_expiration(http: httpx.Client
     assert ignored.status_code == 201 and "warning" not in ignored.headers
 
 
+def test_fuzz_findings_non_latin1_field_names_and_lone_surrogates_are_answered(
+    http: httpx.Client,
+) -> None:
+    """The two 500s schemathesis once found, pinned here rather than left to a fuzz run's luck:
+    an unknown field named outside Latin-1 goes out as a UTF-8 Warning, and a lone surrogate
+    escape reads as U+FFFD, as Go's decoder reads it."""
+    request = json.dumps(body({"audiences": ["a"], "ключ": 1}), ensure_ascii=False).encode()
+    warned = http.post(PATH, content=request, headers={"Content-Type": "application/json"})
+    assert warned.status_code == 201, warned.text
+    utf8_warning = '299 - "unknown field \\"spec.ключ\\""'.encode()
+    assert warned.headers.raw.count((b"warning", utf8_warning)) == 1
+    lone = b'{"kind": "TokenRequest", "spec": {"audiences": ["\\ud83d"]}}'
+    replaced = http.post(PATH, content=lone, headers={"Content-Type": "application/json"})
+    assert replaced.status_code == 201, replaced.text
+    assert replaced.json()["spec"]["audiences"] == ["\ufffd"]
+
+
 def test_dry_run_all_still_issues_the_token(server: RunningServer, http: httpx.Client) -> None:
     response = http.post(PATH, params={"dryRun": "All"}, json=body({"audiences": ["a"]}))
     assert response.status_code == 201, response.text
