@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from jsonpath_ng.exceptions import JsonPathParserError
 from jsonpath_ng.ext import parse as parse_jsonpath
 
 from generator.errors import ApigenError, pointer
@@ -55,7 +54,7 @@ def apply_overlay(document: dict[str, Any], overlay_bytes: bytes, source: str) -
             raise ApigenError("an action needs a 'target' JSONPath", source=source, pointer=at)
         try:
             path = parse_jsonpath(action["target"])
-        except (JsonPathParserError, Exception) as exc:
+        except Exception as exc:  # jsonpath_ng's lexer and parser errors, and any other
             raise ApigenError(
                 f"bad JSONPath {action['target']!r}: {exc}", source=source, pointer=at + "/target"
             ) from None

@@ -71,6 +71,10 @@ def test_remove_deletes_what_the_target_selects() -> None:
             "o.yaml#/actions/0/target: bad JSONPath '$.[[['",
         ),
         (
+            HEAD + "actions: [{target: '$.`', update: {}}]\n",
+            "o.yaml#/actions/0/target: bad JSONPath '$.`'",
+        ),
+        (
             HEAD + "actions: [{target: '$.paths', update: {}}, {target: '$.nope', update: {}}]\n",
             "o.yaml#/actions/1/target: target '$.nope' selects nothing in the spec",
         ),
