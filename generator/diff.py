@@ -394,24 +394,22 @@ OpParts = tuple[dict[str, Any], "Params"]
 Params = dict[tuple[str, str], tuple[str, dict[str, Any]]]  # (in, name) -> (pointer, parameter)
 
 
+def parameters_of(owner: dict[str, Any], *at: str) -> Params:
+    """The `parameters` of a path item or operation at pointer tokens `at`, by (in, name)."""
+    return {
+        (p.get("in", ""), p.get("name", "")): (pointer(*at, "parameters", i), p)
+        for i, p in enumerate(owner.get("parameters", []))
+    }
+
+
 def iter_operations(document: dict[str, Any]) -> Iterator[tuple[tuple[str, str], OpParts]]:
     """((path, method), (operation, its parameters, path-level ones included))."""
     for path, item in document["paths"].items():
-        shared: Params = {
-            (p.get("in", ""), p.get("name", "")): (pointer("paths", path, "parameters", i), p)
-            for i, p in enumerate(item.get("parameters", []))
-        }
+        shared = parameters_of(item, "paths", path)
         for method in HTTP_METHODS:
-            if method not in item:
-                continue
-            own: Params = {
-                (p.get("in", ""), p.get("name", "")): (
-                    pointer("paths", path, method, "parameters", i),
-                    p,
-                )
-                for i, p in enumerate(item[method].get("parameters", []))
-            }
-            yield (path, method), (item[method], {**shared, **own})
+            if method in item:
+                own = parameters_of(item[method], "paths", path, method)
+                yield (path, method), (item[method], {**shared, **own})
 
 
 def diff_specs(
