@@ -493,6 +493,10 @@ def test_errors_are_kube_apiserver_statuses(
         assert status["details"]["kind"] == "TokenRequest"
 
 
+def test_an_unserved_method_is_a_405_status(http: httpx.Client) -> None:
+    assert_status(http.get(PATH), 405, "MethodNotAllowed", "Method Not Allowed")
+
+
 def test_not_found_names_the_resource(http: httpx.Client) -> None:
     response = http.post(PATH.replace("builder", "nope"), json=body())
     assert response.json()["details"] == {"name": "nope", "kind": "serviceaccounts"}
