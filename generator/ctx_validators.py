@@ -215,10 +215,13 @@ def field_context(field: Field, constants: Constants) -> dict[str, Any]:
             f"cannot generate a check for the enum of {field.json_name!r}: "
             f"its values are not strings, numbers or booleans ({field.type.kind})"
         )
+    policy = null_policy(field)
+    checks_value = field.type.kind != "any"  # any JSON value is fine
     return {
         "json_name": name,
-        "null_policy": null_policy(field),
-        "checks_value": field.type.kind != "any",  # any JSON value is fine
+        "null_policy": policy,
+        "checks_value": checks_value,
+        "reads_value": checks_value or policy != "accepted",
         "null_check": null_check,
         "value": value,
     }
