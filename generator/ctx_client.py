@@ -129,14 +129,11 @@ def _token_convenience(
 def _enum(model: Model, json_name: str) -> tuple[str, ...]:
     """The string values an `enum` constraint allows for a field, or () without one."""
     for field in model.fields:
+        if field.json_name != json_name:
+            continue
         for constraint in field.constraints:
-            allowed = constraint.value
-            if (
-                field.json_name == json_name
-                and constraint.keyword == "enum"
-                and isinstance(allowed, tuple)
-            ):
-                return tuple(str(value) for value in allowed)
+            if constraint.keyword == "enum" and isinstance(constraint.value, tuple):
+                return tuple(str(value) for value in constraint.value)
     return ()
 
 
