@@ -12,6 +12,9 @@ import datetime
 import importlib
 import ipaddress
 import os
+import ssl
+import stat
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,6 +178,39 @@ def test_client_certificate_data_over_tls_with_a_ca(kube, pki, mtls_server, tmp_
         assert client.namespace == "team-a"
         assert client.create_token("builder").metadata.namespace == "team-a"
     assert "authorization" not in fake.requests[-1].headers
+
+
+def test_certificate_data_passes_through_a_private_file_deleted_at_once(
+    kube, pki, tmp_path, monkeypatch
+):
+    """`ssl` loads a key only from a file: a 0600 one, gone as soon as it is loaded."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    loaded: list[tuple[bool, int]] = []
+    load_cert_chain = ssl.SSLContext.load_cert_chain
+
+    def recording(context, certfile, keyfile=None, password=None):
+        path = Path(certfile)
+        loaded.append((path.is_relative_to(scratch), stat.S_IMODE(path.stat().st_mode)))
+        return load_cert_chain(context, certfile, keyfile, password)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_cert_chain", recording)
+    config = kubeconfig(
+        tmp_path / "config",
+        clusters={"c": {"server": "https://127.0.0.1:1"}},
+        users={
+            "admin": {
+                "client-certificate-data": _b64(pki.client.cert),
+                "client-key-data": _b64(pki.client.key),
+            }
+        },
+        contexts={"c": {"cluster": "c", "user": "admin"}},
+        current="c",
+    )
+    kube.load_kubeconfig(config)
+    assert loaded == [(True, 0o600)]
+    assert list(scratch.iterdir()) == []
 
 
 def test_client_certificate_files_relative_to_the_kubeconfig(kube, pki_dir, mtls_server):
