@@ -110,6 +110,26 @@ def test_operation_method_sends_query_parameters_and_encodes_path(client, fake, 
     ]
 
 
+def test_a_plain_dict_body_gets_its_api_version_and_kind(client, fake):
+    body = {"spec": {"audiences": ["a"]}}
+    client.create_namespaced_service_account_token("builder", "team-a", body)
+    assert fake.requests[0].body == {
+        "spec": {"audiences": ["a"]},
+        "apiVersion": "authentication.k8s.io/v1",
+        "kind": "TokenRequest",
+    }
+    assert body == {"spec": {"audiences": ["a"]}}  # the caller's dict is left alone
+
+
+def test_a_duration_is_a_timedelta_or_seconds_and_positive(client, fake):
+    client.create_token("builder", duration=timedelta(hours=1, seconds=30.9))
+    assert fake.requests[0].body["spec"]["expirationSeconds"] == 3630
+    for duration in (timedelta(0), -5):
+        with pytest.raises(ValueError, match="duration must be positive"):
+            client.create_token("builder", duration=duration)
+    assert len(fake.requests) == 1
+
+
 def test_a_server_url_with_a_path_keeps_it_as_a_prefix(kube, running, fake):
     """As behind Rancher or another proxy: https://proxy/k8s/clusters/c-1."""
     fake.replies.append(Reply.json(201, created("team-a", "builder", {})))
