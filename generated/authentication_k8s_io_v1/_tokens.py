@@ -101,6 +101,18 @@ class TokenSigner:
         self.kid = (
             base64.urlsafe_b64encode(hashlib.sha256(public_der).digest()).rstrip(b"=").decode()
         )
+        public = key.public_key()
+        text = (
+            ECAlgorithm.to_jwk(public)
+            if isinstance(public, ec.EllipticCurvePublicKey)
+            else RSAAlgorithm.to_jwk(public)
+        )
+        self._jwk: dict[str, Any] = {
+            **json.loads(text),
+            "kid": self.kid,
+            "use": "sig",
+            "alg": self.algorithm,
+        }
 
     def sign(self, grant: TokenGrant) -> str:
         return jwt.encode(
@@ -108,16 +120,8 @@ class TokenSigner:
         )
 
     def jwks(self) -> dict[str, Any]:
-        """The JSON Web Key Set with the public key, as `/openid/v1/jwks` serves it."""
-        public = self.key.public_key()
-        text = (
-            ECAlgorithm.to_jwk(public)
-            if isinstance(public, ec.EllipticCurvePublicKey)
-            else RSAAlgorithm.to_jwk(public)
-        )
-        jwk: dict[str, Any] = json.loads(text)
-        jwk.update(kid=self.kid, use="sig", alg=self.algorithm)
-        return {"keys": [jwk]}
+        """The JSON Web Key Set with the public key, as `/openid/v1/jwks` serves it (built once, copied out)."""
+        return {"keys": [dict(self._jwk)]}
 
 
 def discovery_document(issuer: str, jwks: dict[str, Any]) -> dict[str, Any]:
