@@ -35,8 +35,8 @@ check: setup
 	$(BIN)/apigen check
 
 lint: setup
-	$(BIN)/ruff check generator tests generated
-	$(BIN)/ruff format --check --line-length 100 generator tests generated || true
+	$(BIN)/ruff check generator tests bench generated
+	$(BIN)/ruff format --check generator tests bench
 
 typecheck: setup
 	$(BIN)/mypy --strict generated/
@@ -44,7 +44,8 @@ typecheck: setup
 test: setup tools
 	KUBECTL=$(abspath $(KUBECTL)) $(BIN)/python -m pytest
 	$(BIN)/apigen check
-	$(BIN)/ruff check generator tests generated
+	$(BIN)/ruff check generator tests bench generated
+	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy --strict generated/
 
 # Every bench/bench_*.py, one table; peers go to cached venvs in .cache/bench/.
