@@ -24,7 +24,7 @@ import math
 from typing import Any
 
 from generator.ctx_client import validator_name
-from generator.errors import ApigenError
+from generator.errors import ApigenError, pointer
 from generator.ir import INT64_MAX, INT64_MIN, Api, Constraint, Field, Model, TypeRef
 from generator.naming import snake_case
 from generator.text import py_string
@@ -67,24 +67,21 @@ _JSON_TYPE_NAMES = {
 class Constants:
     """Module-level constants the checks refer to, one per distinct value, named in order."""
 
-    enums: dict[tuple[Any, ...], str] = dataclasses.field(default_factory=dict)
+    enums: dict[tuple[Any, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)
     patterns: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def enum(self, values: tuple[Any, ...]) -> str:
-        return self.enums.setdefault(values, f"_ENUM_{len(self.enums) + 1}")
+        members = [literal(v, "enum") for v in values]  # first: a value that cannot be printed
+        if values not in self.enums:  # (or hashed) fails here, where its field is known
+            self.enums[values] = {"name": f"_ENUM_{len(self.enums) + 1}", "members": members}
+        return str(self.enums[values]["name"])
 
     def pattern(self, regex: str) -> str:
         return self.patterns.setdefault(regex, f"_PATTERN_{len(self.patterns) + 1}")
 
     def template_data(self) -> dict[str, Any]:
         return {
-            "enums": [
-                {
-                    "name": name,
-                    "members": [literal(v, "enum") for v in values],
-                }
-                for values, name in self.enums.items()
-            ],
+            "enums": list(self.enums.values()),
             "patterns": [
                 {"name": name, "regex": py_string(regex)} for regex, name in self.patterns.items()
             ],
@@ -227,20 +224,27 @@ def field_context(field: Field, constants: Constants) -> dict[str, Any]:
     }
 
 
-def model_context(model: Model, constants: Constants) -> dict[str, Any]:
+def model_context(model: Model, constants: Constants, source: str) -> dict[str, Any]:
+    fields = []
+    for field in model.fields:
+        try:
+            fields.append(field_context(field, constants))
+        except ApigenError as error:  # a check that cannot be generated: name the field
+            at = pointer("components", "schemas", model.schema_name, "properties", field.json_name)
+            raise ApigenError(error.message, source=source, pointer=at) from None
     return {
         "name": str(model.name),
         "public": validator_name(model.name),
         "checker": checker_name(model.name),
         "known": fields_constant(model.name),
         "json_names": [py_string(f.json_name) for f in model.fields],
-        "fields": [field_context(f, constants) for f in model.fields],
+        "fields": fields,
     }
 
 
 def validators_context(api: Api) -> dict[str, Any]:
     constants = Constants()
-    models = [model_context(m, constants) for m in api.models]
+    models = [model_context(m, constants, api.source_name) for m in api.models]
     publics = [m["public"] for m in models]
     if len(set(publics)) != len(publics):  # HTTPServer and HttpServer would share one
         raise ApigenError(

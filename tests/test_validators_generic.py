@@ -191,8 +191,14 @@ def test_models_whose_validators_would_share_a_name_are_an_error() -> None:
         validators_context(api)
 
 
-def test_values_that_are_not_json_scalars_cannot_become_checks() -> None:
-    mode = {"type": "number", "enum": [1, float("nan")]}
+@pytest.mark.parametrize(
+    "mode",
+    [
+        {"type": "number", "enum": [1, float("nan")]},
+        {"type": "string", "enum": ["a", {"b": "c"}]},
+    ],
+)
+def test_values_that_are_not_json_scalars_cannot_become_checks(mode: dict[str, object]) -> None:
     document = {
         **WIDGET,
         "components": {"schemas": {"Widget": {"type": "object", "properties": {"mode": mode}}}},
@@ -200,8 +206,9 @@ def test_values_that_are_not_json_scalars_cannot_become_checks() -> None:
     api = lower(
         document, "Widget", source="w.json", source_name="w.json", spec_sha256="0", package="p"
     )
-    with pytest.raises(ApigenError, match="not a JSON string or finite number"):
+    with pytest.raises(ApigenError, match="not a JSON string or finite number") as raised:
         validators_context(api)
+    assert str(raised.value).startswith("w.json#/components/schemas/Widget/properties/mode: ")
 
 
 def test_a_null_fails_an_enum_in_strict_mode(widgets: ModuleType) -> None:
@@ -221,8 +228,11 @@ def test_an_enum_that_cannot_be_checked_is_an_error_not_a_crash() -> None:
     api = lower(
         document, "Widget", source="w.json", source_name="w.json", spec_sha256="0", package="p"
     )
-    with pytest.raises(ApigenError, match="cannot generate a check for the enum of 'shape'"):
+    with pytest.raises(
+        ApigenError, match="cannot generate a check for the enum of 'shape'"
+    ) as raised:
         validators_context(api)
+    assert str(raised.value).startswith("w.json#/components/schemas/Widget/properties/shape: ")
 
 
 def test_a_field_of_any_type_is_only_checked_for_presence(widgets: ModuleType) -> None:
