@@ -261,16 +261,13 @@ def _check_bound_object_reference(
             errors.append(
                 _not_supported(path + "kind", value, 'supported values: "Pod", "Secret", "Node"')
             )
+    elif not isinstance(value, str):
+        errors.append(_type_invalid(path + "kind", value, "string"))
     else:
-        if not isinstance(value, str):
-            errors.append(_type_invalid(path + "kind", value, "string"))
-        else:
-            if value not in _ENUM_1:
-                errors.append(
-                    _not_supported(
-                        path + "kind", value, 'supported values: "Pod", "Secret", "Node"'
-                    )
-                )
+        if value not in _ENUM_1:
+            errors.append(
+                _not_supported(path + "kind", value, 'supported values: "Pod", "Secret", "Node"')
+            )
 
     value = data.get("name")
     if value is not None:
@@ -579,9 +576,8 @@ def _check_owner_reference(
     if value is None:
         if strict:
             errors.append(_required(path + "apiVersion"))
-    else:
-        if not isinstance(value, str):
-            errors.append(_type_invalid(path + "apiVersion", value, "string"))
+    elif not isinstance(value, str):
+        errors.append(_type_invalid(path + "apiVersion", value, "string"))
 
     value = data.get("blockOwnerDeletion")
     if value is not None:
@@ -597,25 +593,22 @@ def _check_owner_reference(
     if value is None:
         if strict:
             errors.append(_required(path + "kind"))
-    else:
-        if not isinstance(value, str):
-            errors.append(_type_invalid(path + "kind", value, "string"))
+    elif not isinstance(value, str):
+        errors.append(_type_invalid(path + "kind", value, "string"))
 
     value = data.get("name")
     if value is None:
         if strict:
             errors.append(_required(path + "name"))
-    else:
-        if not isinstance(value, str):
-            errors.append(_type_invalid(path + "name", value, "string"))
+    elif not isinstance(value, str):
+        errors.append(_type_invalid(path + "name", value, "string"))
 
     value = data.get("uid")
     if value is None:
         if strict:
             errors.append(_required(path + "uid"))
-    else:
-        if not isinstance(value, str):
-            errors.append(_type_invalid(path + "uid", value, "string"))
+    elif not isinstance(value, str):
+        errors.append(_type_invalid(path + "uid", value, "string"))
 
     if unknown is not None and not _OWNER_REFERENCE_FIELDS.issuperset(data):
         unknown.extend(path + key for key in data if key not in _OWNER_REFERENCE_FIELDS)
@@ -649,29 +642,25 @@ def _check_token_request(
                     path + "apiVersion", value, 'supported values: "authentication.k8s.io/v1"'
                 )
             )
+    elif not isinstance(value, str):
+        errors.append(_type_invalid(path + "apiVersion", value, "string"))
     else:
-        if not isinstance(value, str):
-            errors.append(_type_invalid(path + "apiVersion", value, "string"))
-        else:
-            if value not in _ENUM_2:
-                errors.append(
-                    _not_supported(
-                        path + "apiVersion", value, 'supported values: "authentication.k8s.io/v1"'
-                    )
+        if value not in _ENUM_2:
+            errors.append(
+                _not_supported(
+                    path + "apiVersion", value, 'supported values: "authentication.k8s.io/v1"'
                 )
+            )
 
     value = data.get("kind")
     if value is None:
         if strict and "kind" in data:
             errors.append(_not_supported(path + "kind", value, 'supported values: "TokenRequest"'))
+    elif not isinstance(value, str):
+        errors.append(_type_invalid(path + "kind", value, "string"))
     else:
-        if not isinstance(value, str):
-            errors.append(_type_invalid(path + "kind", value, "string"))
-        else:
-            if value not in _ENUM_3:
-                errors.append(
-                    _not_supported(path + "kind", value, 'supported values: "TokenRequest"')
-                )
+        if value not in _ENUM_3:
+            errors.append(_not_supported(path + "kind", value, 'supported values: "TokenRequest"'))
 
     value = data.get("metadata")
     if value is not None:
@@ -684,11 +673,10 @@ def _check_token_request(
     if value is None:
         if strict and "spec" not in data:
             errors.append(_required(path + "spec"))
+    elif isinstance(value, dict):
+        _check_token_request_spec(value, path + "spec.", strict, errors, unknown)
     else:
-        if isinstance(value, dict):
-            _check_token_request_spec(value, path + "spec.", strict, errors, unknown)
-        else:
-            errors.append(_type_invalid(path + "spec", value, "object"))
+        errors.append(_type_invalid(path + "spec", value, "object"))
 
     value = data.get("status")
     if value is not None:
@@ -725,16 +713,15 @@ def _check_token_request_spec(
     if value is None:
         if strict:
             errors.append(_required(path + "audiences"))
+    elif not isinstance(value, list):
+        errors.append(_type_invalid(path + "audiences", value, "array"))
     else:
-        if not isinstance(value, list):
-            errors.append(_type_invalid(path + "audiences", value, "array"))
-        else:
-            for index_1, item_1 in enumerate(value):
-                if item_1 is not None:
-                    if not isinstance(item_1, str):
-                        errors.append(
-                            _type_invalid(path + "audiences" + f"[{index_1}]", item_1, "string")
-                        )
+        for index_1, item_1 in enumerate(value):
+            if item_1 is not None:
+                if not isinstance(item_1, str):
+                    errors.append(
+                        _type_invalid(path + "audiences" + f"[{index_1}]", item_1, "string")
+                    )
 
     value = data.get("boundObjectRef")
     if value is not None:
@@ -804,27 +791,22 @@ def _check_token_request_status(
     if value is None:
         if strict and "expirationTimestamp" not in data:
             errors.append(_required(path + "expirationTimestamp"))
+    elif not isinstance(value, str):
+        errors.append(_type_invalid(path + "expirationTimestamp", value, "string"))
     else:
-        if not isinstance(value, str):
-            errors.append(_type_invalid(path + "expirationTimestamp", value, "string"))
-        else:
-            if not _is_rfc3339(value):
-                errors.append(
-                    _invalid(
-                        path + "expirationTimestamp",
-                        value,
-                        "must be an RFC 3339 date-time",
-                        "format",
-                    )
+        if not _is_rfc3339(value):
+            errors.append(
+                _invalid(
+                    path + "expirationTimestamp", value, "must be an RFC 3339 date-time", "format"
                 )
+            )
 
     value = data.get("token")
     if value is None:
         if strict:
             errors.append(_required(path + "token"))
-    else:
-        if not isinstance(value, str):
-            errors.append(_type_invalid(path + "token", value, "string"))
+    elif not isinstance(value, str):
+        errors.append(_type_invalid(path + "token", value, "string"))
 
     if unknown is not None and not _TOKEN_REQUEST_STATUS_FIELDS.issuperset(data):
         unknown.extend(path + key for key in data if key not in _TOKEN_REQUEST_STATUS_FIELDS)
