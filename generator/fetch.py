@@ -180,7 +180,8 @@ def fetch_from_cluster(
         except httpx.HTTPError as exc:
             raise ApigenError(f"cannot reach the cluster: {exc}", source=access.server) from None
         if index.status_code == 200:  # older servers have no v3: go straight to v2
-            entries = index.json().get("paths", {})
+            listing = parse_bytes(index.content, f"{access.server}/openapi/v3")
+            entries = listing.get("paths", {}) if isinstance(listing, dict) else {}
             for name in group_version_documents(group_version):
                 url = entries.get(name, {}).get("serverRelativeURL")
                 if not url:

@@ -349,3 +349,25 @@ def test_tls_client_certificates_from_files_and_from_data(
         )
         assert refused.returncode == 2 and "cannot reach the cluster" in refused.stderr
         assert not out.exists()
+
+
+def test_a_garbled_openapi_v3_index_is_an_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def garbled(request: Request) -> Response:
+        return Response(b"{not json", media_type="application/json")
+
+    with serve(Starlette(routes=[Route("/openapi/v3", garbled)])) as url:
+        config = {
+            "current-context": "c",
+            "clusters": [{"name": "c", "cluster": {"server": url}}],
+            "contexts": [{"name": "c", "context": {"cluster": "c"}}],
+        }
+        path = tmp_path / "kubeconfig"
+        path.write_text(json.dumps(config))
+        monkeypatch.setenv("KUBECONFIG", str(path))
+        out = tmp_path / "x.openapi.json"
+        result = run_apigen("import", "cluster", "--kind", "TokenRequest", "-o", out)
+    assert result.returncode == 2
+    assert f"{url}/openapi/v3: invalid JSON at line 1" in result.stderr
+    assert not out.exists()
