@@ -29,14 +29,16 @@ def wrap(text: str, width: int = DOC_WIDTH) -> str:
 
 
 def docstring_body(text: str, width: int = DOC_WIDTH) -> str:
-    """Text that can stand between triple double quotes and means itself.
+    """Text that can stand between triple double quotes and means itself (wrapped)."""
+    return escape_for_docstring(wrap(text, width))
 
-    Backslashes are doubled (no escape sequence survives), every quote in a
+
+def escape_for_docstring(text: str) -> str:
+    """Backslashes are doubled (no escape sequence survives), every quote in a
     run of two or more is escaped (no run of three can close the docstring),
-    and so is a final quote, which would otherwise join the closing ones.
-    """
-    body = wrap(text, width).replace("\\", "\\\\")
-    return re.sub(r'"{2,}|"$', lambda run: '\\"' * len(run.group()), body)
+    and so is a final quote, which would otherwise join the closing ones."""
+    text = text.replace("\\", "\\\\")
+    return re.sub(r'"{2,}|"$', lambda run: '\\"' * len(run.group()), text)
 
 
 def py_string(value: str) -> str:
@@ -45,5 +47,9 @@ def py_string(value: str) -> str:
 
 
 def comment(text: str) -> str:
-    """One line of text that is safe after `# `."""
-    return " ".join(clean_text(text).split())
+    """One line of spec text, safe after `# ` and inside a docstring alike.
+
+    Templates print names such as the kind and group into module docstrings as
+    well as comments, so the line is escaped as a docstring's text would be.
+    """
+    return escape_for_docstring(" ".join(clean_text(text).split()))

@@ -23,12 +23,12 @@ from tests.conftest import ROOT
 CORPUS = ROOT / "tests" / "corpus"
 
 
-def generate_widget(name: str, tmp_path: Path) -> Path:
+def generate_widget(name: str, tmp_path: Path, group: str = "example.com") -> Path:
     target = Target(
         name=name,
         spec=CORPUS / f"{name}.openapi.json",
         kind="Widget",
-        group_version="example.com/v1",
+        group_version=f"{group}/v1",
         package_dir=tmp_path / "widget_v1",
     )
     write_package(generate(target), target.package_dir)
@@ -125,9 +125,16 @@ def test_path_like_names_never_become_paths(tmp_path: Path) -> None:
 )
 def test_ir_and_models_agree_on_every_name(name: str) -> None:
     target = Target(name=name, spec=CORPUS / f"{name}.openapi.json", kind="Widget",
-                    group_version="example.com/v1", package_dir=Path("/nonexistent/widget_v1"))  # fmt: skip
+                    group_version=None, package_dir=Path("/nonexistent/widget_v1"))  # fmt: skip
     widget = build_api(target).model("Widget")
     spec = json.loads((CORPUS / f"{name}.openapi.json").read_text())
     assert [f.json_name for f in widget.fields] == list(
         spec["components"]["schemas"]["Widget"]["properties"]
     )
+
+
+def test_names_printed_into_module_docstrings_cannot_close_them(tmp_path: Path) -> None:
+    """The kind's group and the title reach module docstrings and comments of every artifact."""
+    package = generate_widget("names-in-docstrings", tmp_path, group='ex"""ample\\')
+    import_all_in_subprocess(package)
+    assert 'ex\\"\\"\\"ample' in (package / "models.py").read_text()
