@@ -303,6 +303,14 @@ def test_models_validate_themselves(generated_package: ModuleType) -> None:
     assert spec.validate_k8s(strict=True) == []
 
 
+def test_a_subclass_of_a_model_validates_as_that_model(generated_package: ModuleType) -> None:
+    my_request = type("MyRequest", (generated_package.TokenRequest,), {})
+    request = my_request.model_validate(with_spec(expirationSeconds=60))
+    assert messages(request.validate_k8s()) == [
+        "spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes"
+    ]
+
+
 def test_models_do_not_import_the_validators() -> None:
     code = (
         "import sys, authentication_k8s_io_v1 as p; p.TokenRequest; "

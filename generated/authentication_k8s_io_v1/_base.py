@@ -45,4 +45,8 @@ class KubeModel(BaseModel):
         """
         from .validators import VALIDATORS  # here, so that importing the models does not load it
 
-        return VALIDATORS[type(self).__name__](self.to_dict(), strict=strict)
+        # The nearest generated class: a subclass of a model validates as that model.
+        validate = next(
+            VALIDATORS[c.__name__] for c in type(self).__mro__ if c.__name__ in VALIDATORS
+        )
+        return validate(self.to_dict(), strict=strict)
