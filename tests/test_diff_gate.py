@@ -33,6 +33,25 @@ def test_check_fails_on_breaking_drift_and_names_it(package_dir: Path) -> None:
     )
 
 
+def test_check_passes_when_the_drift_is_below_fail_on(package_dir: Path) -> None:
+    # The vendored spec words some descriptions its own way: against 1.35 only wording differs.
+    release = upstream_path("1.35")
+    same = run_apigen("check", "--out", package_dir, "--spec-against", release)
+    assert same.returncode == 0, same.stdout + same.stderr
+    summary = same.stdout.splitlines()[2]
+    assert summary.endswith("description only") and "breaking" not in summary, summary
+    strict = run_apigen(
+        "check", "--out", package_dir, "--spec-against", release, "--fail-on", "any"
+    )
+    assert strict.returncode == 1, strict.stdout + strict.stderr
+    newer = upstream_path("1.36")
+    tolerated = run_apigen(
+        "check", "--out", package_dir, "--spec-against", newer, "--fail-on", "none"
+    )
+    assert tolerated.returncode == 0, tolerated.stdout + tolerated.stderr
+    assert "required-removed /components/schemas/TokenRequest/properties/spec" in tolerated.stdout
+
+
 def test_pre_commit_hook_runs_apigen_check() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     hook = next(h for h in hooks if h["id"] == "apigen-check")
