@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from typing import Any
 
 from generator.ctx_client import validator_name
@@ -77,6 +78,10 @@ class Constants:
         return str(self.enums[values]["name"])
 
     def pattern(self, regex: str) -> str:
+        try:
+            re.compile(regex)  # now, rather than when the generated module is imported
+        except re.error as exc:
+            raise ApigenError(f"cannot generate a check for pattern {regex!r}: {exc}") from None
         return self.patterns.setdefault(regex, f"_PATTERN_{len(self.patterns) + 1}")
 
     def template_data(self) -> dict[str, Any]:

@@ -211,6 +211,22 @@ def test_values_that_are_not_json_scalars_cannot_become_checks(mode: dict[str, o
     assert str(raised.value).startswith("w.json#/components/schemas/Widget/properties/mode: ")
 
 
+def test_a_pattern_python_cannot_compile_is_an_error_at_its_field() -> None:
+    name = {"type": "string", "pattern": "^[a-z"}
+    document = {
+        **WIDGET,
+        "components": {"schemas": {"Widget": {"type": "object", "properties": {"name": name}}}},
+    }
+    api = lower(
+        document, "Widget", source="w.json", source_name="w.json", spec_sha256="0", package="p"
+    )
+    with pytest.raises(
+        ApigenError, match="cannot generate a check for pattern '\\^\\[a-z'"
+    ) as raised:
+        validators_context(api)
+    assert str(raised.value).startswith("w.json#/components/schemas/Widget/properties/name: ")
+
+
 def test_a_null_fails_an_enum_in_strict_mode(widgets: ModuleType) -> None:
     assert widgets.validate_widget({"name": "abc", "flag": None}) == []
     assert [
