@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # httpx takes a while to import: only URL and cluster sources
 
 CLUSTER = "cluster"
 TIMEOUT_SECONDS = 30.0
+FILE_KEYS = ("certificate-authority", "client-certificate", "client-key", "tokenFile")
 
 
 def read_source(
@@ -108,6 +109,7 @@ def cluster_access(context: str | None = None, path: Path | None = None) -> Clus
     user = (
         named(config.get("users"), ctx.get("user", ""), "user", source) if ctx.get("user") else {}
     )
+    cluster, user = files_beside(cluster, path.parent), files_beside(user, path.parent)
     if not cluster.get("server"):
         raise ApigenError(f"cluster of context {context_name!r} has no server", source=source)
     try:
@@ -120,6 +122,14 @@ def cluster_access(context: str | None = None, path: Path | None = None) -> Clus
             f"cannot use the credentials of context {context_name!r}: {exc}", source=source
         ) from None
     return ClusterAccess(server=str(cluster["server"]).rstrip("/"), token=token, verify=verify)
+
+
+def files_beside(entry: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """Relative file names resolve against the kubeconfig's folder, as kubectl resolves them."""
+    return {
+        key: str(folder / value) if key in FILE_KEYS and isinstance(value, str) and value else value
+        for key, value in entry.items()
+    }
 
 
 def tls_verification(cluster: dict[str, Any], user: dict[str, Any]) -> ssl.SSLContext | bool:

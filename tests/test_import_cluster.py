@@ -371,3 +371,28 @@ def test_a_garbled_openapi_v3_index_is_an_error_naming_it(
     assert result.returncode == 2
     assert f"{url}/openapi/v3: invalid JSON at line 1" in result.stderr
     assert not out.exists()
+
+
+def test_relative_files_resolve_against_the_kubeconfig_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "kube"
+    folder.mkdir()
+    (folder / "token").write_text(TOKEN + "\n")
+    self_signed_certificate(folder / "ca.crt", folder / "ca.key")
+    config = {
+        "current-context": "c",
+        "clusters": [
+            {
+                "name": "c",
+                "cluster": {"server": "https://127.0.0.1:6443/", "certificate-authority": "ca.crt"},
+            }
+        ],
+        "users": [{"name": "u", "user": {"tokenFile": "token"}}],
+        "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}],
+    }
+    (folder / "config").write_text(json.dumps(config))
+    monkeypatch.chdir(tmp_path)  # not the kubeconfig's folder
+    access = cluster_access(path=folder / "config")
+    assert access.token == TOKEN and access.server == "https://127.0.0.1:6443"
+    assert access.verify is not False
