@@ -25,48 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "authentication.k8s.io" / "v1" / "tokenrequest.openapi.json"
 AREA = "models"
 
-# A fixed, realistic JWT: header, claims and a signature the size of an RS256 one.
-TOKEN = ".".join(
-    [
-        "eyJhbGciOiJSUzI1NiIsImtpZCI6IkJtN2xPaXlIWnlsRGlXd2k5b2R2b0xOZ3dnUU9zV3dWQUZ0bVFPcjZRUjQifQ",
-        "eyJhdWQiOlsiaHR0cHM6Ly9rdWJlcm5ldGVzLmRlZmF1bHQuc3ZjLmNsdXN0ZXIubG9jYWwiXSwiZXhwIjoxNzk2"
-        "NTc4NDAwLCJpYXQiOjE3OTY1NzQ4MDAsImlzcyI6Imh0dHBzOi8va3ViZXJuZXRlcy5kZWZhdWx0LnN2Yy5jbHVz"
-        "dGVyLmxvY2FsIiwianRpIjoiNmQ3ZGQ1YjMtNWUzZi00ZTY3LTg0ZjAtMzFmNTA0ZGQzNmYxIiwia3ViZXJuZXRl"
-        "cy5pbyI6eyJuYW1lc3BhY2UiOiJkZWZhdWx0Iiwic2VydmljZWFjY291bnQiOnsibmFtZSI6ImRlZmF1bHQiLCJ1"
-        "aWQiOiI5YjQxZjZmYi0xYjQ1LTRlMWQtOWQ3NC1iMjk1NmQ0NWYwNDQifX0sIm5iZiI6MTc5NjU3NDgwMCwic3Vi"
-        "Ijoic3lzdGVtOnNlcnZpY2VhY2NvdW50OmRlZmF1bHQ6ZGVmYXVsdCJ9",
-        "c2lnbmF0dXJl" * 28,
-    ]
-)
-
 # Shaped like kube-apiserver's 201 answer: `creationTimestamp` and `boundObjectRef` are
-# null (TokenRequest is never stored), and `spec.audienceMatchPolicy` is from the future.
-RESPONSE: dict[str, Any] = {
-    "kind": "TokenRequest",
-    "apiVersion": "authentication.k8s.io/v1",
-    "metadata": {
-        "name": "default",
-        "namespace": "default",
-        "creationTimestamp": None,
-        "managedFields": [
-            {
-                "manager": "kubectl-create",
-                "operation": "Update",
-                "apiVersion": "authentication.k8s.io/v1",
-                "time": "2026-11-29T17:00:00Z",
-                "fieldsType": "FieldsV1",
-                "fieldsV1": {"f:spec": {"f:audiences": {}, "f:expirationSeconds": {}}},
-            }
-        ],
-    },
-    "spec": {
-        "audiences": ["https://kubernetes.default.svc.cluster.local"],
-        "expirationSeconds": 3600,
-        "boundObjectRef": None,
-        "audienceMatchPolicy": "Exact",
-    },
-    "status": {"token": TOKEN, "expirationTimestamp": "2026-11-29T18:00:00Z"},
-}
+# null (TokenRequest is never stored), `spec.audienceMatchPolicy` is from the future, and the
+# token is a realistic RS256-sized JWT. tests/test_models.py round-trips the same document.
+SAMPLE = ROOT / "tests" / "data" / "tokenrequest-response.json"
+RESPONSE: dict[str, Any] = json.loads(SAMPLE.read_text())
 BODY = json.dumps(RESPONSE).encode()
 
 RoundTrip = Callable[[bytes], str]
