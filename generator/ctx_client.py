@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.ir import Api, Model, Operation, Parameter
-from generator.naming import PythonIdentifier, snake_case
+from generator.naming import validator_name
 
 # `create_token` mirrors `kubectl create token`: it needs these spec fields...
 TOKEN_SPEC_FIELDS = frozenset({"audiences", "expirationSeconds", "boundObjectRef"})
@@ -51,11 +51,6 @@ class TokenConvenience:
     root_model: str
     bound_model: str
     bound_kinds: tuple[str, ...]  # the kinds a token may be bound to, when the spec lists them
-
-
-def validator_name(model: str) -> PythonIdentifier:
-    """`TokenRequest` -> `validate_token_request`, as the validators module names them."""
-    return PythonIdentifier(f"validate_{snake_case(model)}")
 
 
 def client_context(api: Api) -> dict[str, Any]:

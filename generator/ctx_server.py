@@ -14,9 +14,9 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
-from generator.ctx_client import validator_name
 from generator.errors import ApigenError
 from generator.ir import Api, Operation, Parameter
+from generator.naming import validator_name
 from generator.proto import file_names, message_names
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"

@@ -24,10 +24,9 @@ import math
 import re
 from typing import Any
 
-from generator.ctx_client import validator_name
 from generator.errors import ApigenError, pointer
 from generator.ir import INT64_MAX, INT64_MIN, Api, Constraint, Field, Model, TypeRef
-from generator.naming import snake_case
+from generator.naming import snake_case, validator_name
 from generator.text import py_string
 
 # Integer formats and the range a value of each must fit.

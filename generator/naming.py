@@ -84,3 +84,8 @@ def class_name(schema_name: str) -> ClassName:
 def short_schema_name(name: str) -> str:
     """Kubernetes' dotted names lose their package: `io.k8s.api.authentication.v1.TokenRequest` -> `TokenRequest`."""
     return name.rsplit(".", 1)[-1]
+
+
+def validator_name(model: str) -> PythonIdentifier:
+    """`TokenRequest` -> `validate_token_request`, as the validators module names them."""
+    return PythonIdentifier(f"validate_{snake_case(model)}")
