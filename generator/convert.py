@@ -23,7 +23,8 @@ _REF_PREFIXES = {
     "#/parameters/": "#/components/parameters/",
     "#/responses/": "#/components/responses/",
 }
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# The operations a path item may hold (OpenAPI 2.0 and 3.0 alike).
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def rewrite_refs(node: Any) -> Any:
@@ -104,7 +105,7 @@ def swagger2_to_openapi3(doc: dict[str, Any], source: str) -> dict[str, Any]:
     for path, item in doc.get("paths", {}).items():
         new_item: dict[str, Any] = {}
         for key, value in item.items():
-            if key in _HTTP_METHODS:
+            if key in HTTP_METHODS:
                 new_item[key] = convert_operation(value, consumes, produces)
             elif key == "parameters":
                 new_item[key] = [convert_parameter(p) for p in value if p.get("in") != "body"]

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.convert import HTTP_METHODS
 from generator.errors import pointer
 from generator.importer import wrap_described_refs
 from generator.load import LoadedSpec
@@ -26,7 +27,6 @@ from generator.lower import ref_target, unwrap
 from generator.slice import iter_refs, ref_name, schema_closure, slice_kind
 
 REQUEST, RESPONSE = "request", "response"
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Keywords whose change tightens or loosens what a value may be.
 LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")

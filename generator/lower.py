@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from generator.convert import HTTP_METHODS
 from generator.errors import ApigenError, pointer
 from generator.ir import (
     Api,
@@ -33,7 +34,6 @@ _CONSTRAINT_KEYWORDS = (
     "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
     "pattern", "minItems", "maxItems", "enum",
 )  # fmt: skip
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Overlay messages ride along as x-apigen-message-<keyword> (see the README, "The overlay").
 MESSAGE_PREFIX = "x-apigen-message-"
 
@@ -292,7 +292,7 @@ def lower(
     operations = []
     for path, item in document.get("paths", {}).items():
         shared = item.get("parameters", [])
-        for method in _HTTP_METHODS:
+        for method in HTTP_METHODS:
             if method in item:
                 operations.append(lowering.operation(path, method, item[method], shared))
     operations.sort(key=lambda op: (op.path, op.method))

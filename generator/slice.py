@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.convert import HTTP_METHODS
 from generator.errors import ApigenError, pointer
 from generator.naming import short_schema_name
 
 SCHEMA_PREFIX = "#/components/schemas/"
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def ref_name(ref: str) -> str | None:
@@ -163,7 +163,7 @@ def slice_operations(doc: dict[str, Any], kind_ref: str, source: str) -> dict[st
     components = doc.get("components", {})
     paths: dict[str, Any] = {}
     for path, item in sorted(doc.get("paths", {}).items()):
-        ops = {m: op for m, op in item.items() if m in _HTTP_METHODS and uses_schema(op, kind_ref)}
+        ops = {m: op for m, op in item.items() if m in HTTP_METHODS and uses_schema(op, kind_ref)}
         if not ops:
             continue
         shared = [
