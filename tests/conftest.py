@@ -17,6 +17,14 @@ UPSTREAM = SHARED / "k8s-openapi"
 SPEC = ROOT / "specs" / "authentication.k8s.io" / "v1" / "tokenrequest.openapi.json"
 GENERATED = ROOT / "generated"
 RELEASES = [f"1.{minor}" for minor in range(28, 37)]
+# What kubectl 1.28 sent (KUBERNETES.md): a null for every Go field without omitempty.
+KUBECTL_128_BODY = {
+    "kind": "TokenRequest",
+    "apiVersion": "authentication.k8s.io/v1",
+    "metadata": {"creationTimestamp": None},
+    "spec": {"audiences": None, "expirationSeconds": None, "boundObjectRef": None},
+    "status": {"token": "", "expirationTimestamp": None},
+}
 
 
 def upstream_path(release: str) -> Path:
@@ -59,3 +67,15 @@ def import_package(package_dir: Path) -> ModuleType:
 def generated_package() -> Iterator[ModuleType]:
     """The committed generated package, imported."""
     yield import_package(GENERATED / "authentication_k8s_io_v1")
+
+
+@pytest.fixture(scope="module")
+def kube(generated_package: ModuleType) -> ModuleType:
+    """The committed package's client module."""
+    return importlib.import_module(f"{generated_package.__name__}.client")
+
+
+@pytest.fixture(scope="module")
+def models(generated_package: ModuleType) -> ModuleType:
+    """The committed package's models module."""
+    return importlib.import_module(f"{generated_package.__name__}.models")

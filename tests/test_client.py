@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import socket
 import warnings
 from collections.abc import Iterator
@@ -29,16 +28,6 @@ from fake_apiserver import (
 
 SECRET = "s3cr3t-bearer-token"
 TOKEN_PATH = "/api/v1/namespaces/team-a/serviceaccounts/builder/token"
-
-
-@pytest.fixture(scope="module")
-def kube(generated_package: ModuleType) -> ModuleType:
-    return importlib.import_module(f"{generated_package.__name__}.client")
-
-
-@pytest.fixture(scope="module")
-def models(generated_package: ModuleType) -> ModuleType:
-    return importlib.import_module(f"{generated_package.__name__}.models")
 
 
 @pytest.fixture(scope="module")

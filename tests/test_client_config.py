@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import importlib
 import ipaddress
 import os
 import ssl
@@ -18,7 +17,6 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
@@ -30,12 +28,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from fake_apiserver import FakeApiServer
 from loopback import Tls, serve
-
-
-@pytest.fixture(scope="module")
-def kube(generated_package: ModuleType) -> ModuleType:
-    return importlib.import_module(f"{generated_package.__name__}.client")
-
 
 # --- Certificates ----------------------------------------------------------------------
 

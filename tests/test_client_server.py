@@ -30,11 +30,6 @@ pytestmark = pytest.mark.timeout(120)
 
 
 @pytest.fixture(scope="module")
-def kube(generated_package: ModuleType) -> ModuleType:
-    return importlib.import_module(f"{generated_package.__name__}.client")
-
-
-@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     with server_process(write_server_files(tmp_path_factory.mktemp("server"))) as running:
         yield running

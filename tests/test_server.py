@@ -15,6 +15,7 @@ import httpx
 import jwt
 import pytest
 import yaml
+from conftest import KUBECTL_128_BODY
 from server_harness import (
     ADMIN_TOKEN,
     API_AUDIENCES,
@@ -46,14 +47,6 @@ KUBECTL_SAMPLE = (
     b'8\x00B\x00\x12,\n\x13https://example.com\x1a\x12\n\x03Pod\x12\x02v1\x1a\x02p1"\x03123 \x90\x1c\x1a\x04\n\x00'
     b'\x12\x00\x1a\x00"\x00'
 )
-# kubectl 1.28 sent JSON with a null for every Go field without omitempty.
-OLD_KUBECTL_JSON = {
-    "kind": "TokenRequest",
-    "apiVersion": "authentication.k8s.io/v1",
-    "metadata": {"creationTimestamp": None},
-    "spec": {"audiences": None, "expirationSeconds": None, "boundObjectRef": None},
-    "status": {"token": "", "expirationTimestamp": None},
-}
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +213,7 @@ def test_node_binding_is_cluster_scoped(server: RunningServer, http: httpx.Clien
 
 
 def test_old_kubectl_nulls_are_accepted_and_defaulted(http: httpx.Client) -> None:
-    response = http.post(PATH, json=OLD_KUBECTL_JSON)
+    response = http.post(PATH, json=KUBECTL_128_BODY)
     assert response.status_code == 201, response.text
     assert response.json()["spec"] == {"audiences": list(API_AUDIENCES), "expirationSeconds": 3600}
 

@@ -9,7 +9,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import GENERATED
+from conftest import GENERATED, KUBECTL_128_BODY
 
 VALID = {
     "apiVersion": "authentication.k8s.io/v1",
@@ -24,14 +24,6 @@ VALID = {
         "expirationSeconds": 3600,
         "boundObjectRef": {"kind": "Pod", "apiVersion": "v1", "name": "p1", "uid": "123"},
     },
-}
-# What kubectl 1.28 sent: every Go field without omitempty is null.
-KUBECTL_128 = {
-    "kind": "TokenRequest",
-    "apiVersion": "authentication.k8s.io/v1",
-    "metadata": {"creationTimestamp": None},
-    "spec": {"audiences": None, "expirationSeconds": None, "boundObjectRef": None},
-    "status": {"token": "", "expirationTimestamp": None},
 }
 
 
@@ -152,14 +144,14 @@ def test_valid_documents_pass_both_verdicts(validators: ModuleType) -> None:
 
 def test_default_verdict_is_the_api_servers_nulls_are_zero_values(validators: ModuleType) -> None:
     # kube-apiserver accepts what kubectl 1.28 sent, and a request with no spec at all
-    assert validators.validate_token_request(KUBECTL_128) == []
+    assert validators.validate_token_request(KUBECTL_128_BODY) == []
     assert validators.validate_token_request({}) == []
     assert validators.validate_token_request({"spec": {"audiences": None}}) == []
 
 
 def test_strict_verdict_is_the_published_schemas(validators: ModuleType) -> None:
     assert messages(validators.validate_token_request({}, strict=True)) == ["spec: Required value"]
-    assert messages(validators.validate_token_request(KUBECTL_128, strict=True)) == [
+    assert messages(validators.validate_token_request(KUBECTL_128_BODY, strict=True)) == [
         "spec.audiences: Required value"
     ]
     assert messages(validators.validate_token_request({"spec": {}, "status": {}}, strict=True)) == [
