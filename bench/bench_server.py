@@ -122,7 +122,9 @@ async def _load(url: str, total: int) -> Load:
 
 
 @contextmanager
-def uvicorn_process(argv: list[str], env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+def uvicorn_process(
+    argv: list[str], env: dict[str, str] | None = None
+) -> Iterator[tuple[str, int]]:
     """A server in its own process; yields its URL (uvicorn logs the real port of port 0) and pid."""
     child = subprocess.Popen(
         argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
