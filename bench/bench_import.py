@@ -49,8 +49,8 @@ def in_process(work: Path, repeats: int) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
     from openapi_spec_validator import validate
 
-    from generator.importer import import_kind, write_import
-    from generator.load import load_spec
+    from generator.drift.importer import import_kind, write_import
+    from generator.spec.load import load_spec
 
     def apigen_import() -> None:
         spec = load_spec(UPSTREAM)

@@ -18,10 +18,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from generator.artifacts import ARTIFACTS, RenderInput
 from generator.config import find_project_root, resolve_target
-from generator.format import LINE_LENGTH, fix_imports, format_python, ruff_binary
-from generator.pipeline import build_api
+from generator.render.artifacts import ARTIFACTS, RenderInput
+from generator.render.pipeline import build_api
+from generator.render.tools.format import LINE_LENGTH, fix_imports, format_python, ruff_binary
 
 ALTERNATIVE = "alternative: ruff format (not counted)"
 

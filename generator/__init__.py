@@ -1,10 +1,13 @@
 """apigen: schema-driven generator of typed Python bindings for Kubernetes APIs.
 
-The pipeline reads top to bottom, one module per stage::
+The pipeline reads top to bottom, one sub-package per group of stages::
 
-    load -> slice -> validate -> lower (IR) -> render -> format -> write | check
+    spec/    load -> overlay -> slice -> validate
+    ir/      lower (frozen dataclasses, checked names)
+    render/  contexts -> templates and tools -> format -> write | check
+    drift/   fetch, import, diff
 
-`generator.pipeline.generate` runs it and returns the files; `generator.output`
+`generator.render.pipeline.generate` runs it and returns the files; `generator.render.output`
 writes or checks them.
 """
 

@@ -28,8 +28,8 @@ def chosen_target(args: argparse.Namespace) -> Target:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from generator.output import write_package
-    from generator.pipeline import generate
+    from generator.render.output import write_package
+    from generator.render.pipeline import generate
 
     target = chosen_target(args)
     files = generate(target)
@@ -39,8 +39,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from generator.output import compare_package
-    from generator.pipeline import generate
+    from generator.render.output import compare_package
+    from generator.render.pipeline import generate
 
     target = chosen_target(args)
     comparison = compare_package(generate(target), target.package_dir)
@@ -58,9 +58,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def check_drift(target: Target, args: argparse.Namespace) -> int:
     """The drift gate: the target's spec against a newer or live one."""
-    from generator.diff import diff_specs
-    from generator.diff_report import as_text
-    from generator.fetch import read_source
+    from generator.drift.diff import diff_specs
+    from generator.drift.fetch import read_source
+    from generator.drift.report import as_text
 
     vendored = read_source(str(target.spec))
     against = read_source(
@@ -75,8 +75,8 @@ def check_drift(target: Target, args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from generator.load import load_spec
-    from generator.validate import validate_document
+    from generator.spec.load import load_spec
+    from generator.spec.validate import validate_document
 
     spec = load_spec(Path(args.spec))
     validate_document(spec.document, spec.source)
@@ -85,8 +85,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from generator.fetch import read_source
-    from generator.importer import import_kind, write_import
+    from generator.drift.fetch import read_source
+    from generator.drift.importer import import_kind, write_import
 
     spec = read_source(
         args.source, kind=args.kind, group_version=args.group_version, context=args.context
@@ -103,9 +103,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from generator.diff import diff_specs
-    from generator.diff_report import FORMATS
-    from generator.fetch import read_source
+    from generator.drift.diff import diff_specs
+    from generator.drift.fetch import read_source
+    from generator.drift.report import FORMATS
 
     kind, group_version = args.kind, args.group_version
     if kind is None:

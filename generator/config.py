@@ -27,12 +27,18 @@ from generator.errors import ApigenError
 class Target:
     name: str
     spec: Path
-    kind: str
+    kinds: tuple[str, ...]  # the kinds of the package; the first is its primary kind
     package_dir: Path  # the package folder itself: .../authentication_k8s_io_v1
     group_version: str | None = None
     overlay: Path | None = None
     proto: Path | None = None
     templates: Path | None = None  # user templates, searched before the built-in ones
+    extensions: tuple[str, ...] = ()  # kind-specific behaviour turned on (generator.extensions)
+    artifacts: tuple[str, ...] = ("models", "validators", "client", "server")  # Artifact.group
+
+    @property
+    def kind(self) -> str:
+        return self.kinds[0]
 
     @property
     def package(self) -> str:
@@ -66,7 +72,9 @@ def load_targets(root: Path) -> tuple[dict[str, Target], str]:
         raise ApigenError("no [tool.apigen.targets] section", source=str(pyproject))
     targets: dict[str, Target] = {}
     for name, raw in section["targets"].items():
-        missing = [key for key in ("spec", "kind", "package") if key not in raw]
+        missing = [key for key in ("spec", "package") if key not in raw]
+        if "kind" not in raw and "kinds" not in raw:
+            missing.append("kind")
         if missing:
             raise ApigenError(f"target {name!r} lacks {', '.join(missing)}", source=str(pyproject))
 
@@ -76,7 +84,7 @@ def load_targets(root: Path) -> tuple[dict[str, Target], str]:
         targets[name] = Target(
             name=name,
             spec=root / raw["spec"],
-            kind=raw["kind"],
+            kinds=tuple(raw["kinds"]) if "kinds" in raw else (raw["kind"],),
             package_dir=root / raw["package"],
             group_version=raw.get("group_version"),
             overlay=path("overlay"),

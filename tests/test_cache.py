@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache
+from generator.render import cache
 
 
 def test_a_hit_returns_what_the_miss_computed(

@@ -180,7 +180,7 @@ from generator import cli
 from generator.config import Target
 
 def target(args):
-    return Target(name="w", spec=Path(sys.argv[1]), kind="Widget", group_version="example.com/v1",
+    return Target(name="w", spec=Path(sys.argv[1]), kinds=("Widget",), group_version="example.com/v1",
                   package_dir=Path(sys.argv[2]))
 
 cli.chosen_target = target
@@ -203,7 +203,7 @@ def test_a_targets_own_templates_override_the_built_in_ones_one_by_one(tmp_path:
     import dataclasses
 
     from generator.config import resolve_target
-    from generator.pipeline import generate
+    from generator.render.pipeline import generate
 
     mine = tmp_path / "templates"
     (mine / "package").mkdir(parents=True)
@@ -232,7 +232,7 @@ def test_overriding_one_model_template_keeps_the_others(tmp_path: Path) -> None:
     import dataclasses
 
     from generator.config import resolve_target
-    from generator.pipeline import generate
+    from generator.render.pipeline import generate
 
     mine = tmp_path / "templates" / "models" / "pydantic_v2"
     mine.mkdir(parents=True)

@@ -8,10 +8,10 @@ from pathlib import Path
 from conftest import ROOT
 
 from generator.config import Target, resolve_target
-from generator.ctx_client import client_context
-from generator.format import ruff_binary
-from generator.output import write_package
-from generator.pipeline import build_api, generate
+from generator.render.contexts.client import client_context
+from generator.render.output import write_package
+from generator.render.pipeline import build_api, generate
+from generator.render.tools.format import ruff_binary
 
 
 def test_tokenrequest_gets_its_operation_and_the_create_token_convenience():
@@ -42,7 +42,7 @@ def widget_target(package_dir: Path = ROOT / "unused") -> Target:
     return Target(
         name="widget",
         spec=ROOT / "tests" / "corpus" / "keyword-names.openapi.json",
-        kind="Widget",
+        kinds=("Widget",),
         group_version="example.com/v1",
         package_dir=package_dir,
     )

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from generator.config import Target
-from generator.output import write_package
-from generator.pipeline import build_api, generate
+from generator.render.output import write_package
+from generator.render.pipeline import build_api, generate
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "tests" / "corpus"
@@ -27,7 +27,7 @@ def generate_widget(name: str, tmp_path: Path, group: str = "example.com") -> Pa
     target = Target(
         name=name,
         spec=CORPUS / f"{name}.openapi.json",
-        kind="Widget",
+        kinds=("Widget",),
         group_version=f"{group}/v1",
         package_dir=tmp_path / "widget_v1",
     )
@@ -124,7 +124,7 @@ def test_path_like_names_never_become_paths(tmp_path: Path) -> None:
     "name", sorted(p.name.split(".")[0] for p in CORPUS.glob("*.openapi.json"))
 )
 def test_ir_and_models_agree_on_every_name(name: str) -> None:
-    target = Target(name=name, spec=CORPUS / f"{name}.openapi.json", kind="Widget",
+    target = Target(name=name, spec=CORPUS / f"{name}.openapi.json", kinds=("Widget",),
                     group_version=None, package_dir=Path("/nonexistent/widget_v1"))  # fmt: skip
     widget = build_api(target).model("Widget")
     spec = json.loads((CORPUS / f"{name}.openapi.json").read_text())

@@ -13,8 +13,8 @@ from conftest import SPEC, run_apigen, upstream_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.diff import Change, diff_specs
-from generator.load import LoadedSpec, load_document
+from generator.drift.diff import Change, diff_specs
+from generator.spec.load import LoadedSpec, load_document
 
 PATH = "/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token"
 OP = "/paths/~1api~1v1~1namespaces~1{namespace}~1serviceaccounts~1{name}~1token"

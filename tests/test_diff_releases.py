@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import RELEASES, upstream_path
 
-from generator.diff import diff_specs
-from generator.load import LoadedSpec, load_spec
+from generator.drift.diff import diff_specs
+from generator.spec.load import LoadedSpec, load_spec
 
 OP = "/paths/~1api~1v1~1namespaces~1{namespace}~1serviceaccounts~1{name}~1token"
 SCHEMAS = "/components/schemas"

@@ -17,11 +17,11 @@ import pytest
 import yaml
 from conftest import SPEC, run_apigen, upstream_path
 
-from generator import pipeline
 from generator.config import Target
-from generator.fetch import read_source
-from generator.importer import import_kind
-from generator.output import write_package
+from generator.drift.fetch import read_source
+from generator.drift.importer import import_kind
+from generator.render import pipeline
+from generator.render.output import write_package
 
 KIND_AGNOSTIC = ("_base.py", "models.py", "validators.py", "py.typed")
 
@@ -49,7 +49,7 @@ def generate_models_and_validators(
     target = Target(
         name=kind.lower(),
         spec=spec,
-        kind=kind,
+        kinds=(kind,),
         package_dir=package_dir,
         group_version="authentication.k8s.io/v1",
     )

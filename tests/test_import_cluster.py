@@ -26,9 +26,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from generator.convert import swagger2_to_openapi3
+from generator.drift.fetch import cluster_access
 from generator.errors import ApigenError
-from generator.fetch import cluster_access
+from generator.spec.convert import swagger2_to_openapi3
 
 TOKEN = "test-token"
 

@@ -17,11 +17,11 @@ import pydantic
 import pytest
 from conftest import RELEASES, ROOT, upstream_path
 
-from generator import pipeline
 from generator.config import resolve_target
-from generator.importer import import_kind, write_import
-from generator.load import load_spec
-from generator.output import write_package
+from generator.drift.importer import import_kind, write_import
+from generator.render import pipeline
+from generator.render.output import write_package
+from generator.spec.load import load_spec
 
 WHOLE_PACKAGE = ("1.35", "1.36")
 MODELS_ONLY = ("_base.py", "models.py", "py.typed")

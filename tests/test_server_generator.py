@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ApigenError
-from generator.proto import compile_descriptor_set, file_names, message_names
+from generator.render.tools.proto import compile_descriptor_set, file_names, message_names
 from tests.conftest import ROOT
 
 PROTO = ROOT / "specs" / "authentication.k8s.io" / "v1" / "tokenrequest.proto"

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from generator.load import load_spec
-from generator.lower import ref_target, unwrap
-from generator.naming import short_schema_name
-from generator.slice import slice_kind
+from generator.ir.lower import ref_target, unwrap
+from generator.ir.naming import short_schema_name
+from generator.spec.load import load_spec
+from generator.spec.slice import slice_kind
 from tests.conftest import SPEC, upstream_path
 
 CLOSURE = [

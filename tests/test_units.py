@@ -9,19 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.convert import swagger2_to_openapi3
 from generator.errors import ApigenError
-from generator.load import load_spec
-from generator.lower import strip_tag
-from generator.naming import (
+from generator.ir.lower import strip_tag
+from generator.ir.naming import (
     PythonIdentifier,
     class_name,
     python_name,
     snake_case,
     unique_python_names,
 )
-from generator.slice import slice_kind
-from generator.text import docstring_body, wrap
+from generator.render.text import docstring_body, wrap
+from generator.spec.convert import swagger2_to_openapi3
+from generator.spec.load import load_spec
+from generator.spec.slice import slice_kind
 from tests.conftest import upstream_path
 
 

@@ -15,11 +15,11 @@ from types import ModuleType
 import pytest
 from conftest import ROOT
 
-from generator.artifacts import RenderInput, from_template
-from generator.ctx_validators import validators_context
 from generator.errors import ApigenError
-from generator.format import format_python
-from generator.lower import lower
+from generator.ir.lower import lower
+from generator.render.artifacts import RenderInput, from_template
+from generator.render.contexts.validators import validators_context
+from generator.render.tools.format import format_python
 
 WIDGET = {
     "openapi": "3.0.3",

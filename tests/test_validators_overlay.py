@@ -10,7 +10,7 @@ import yaml
 from conftest import ROOT
 
 from generator.errors import ApigenError
-from generator.overlay import apply_overlay, merge
+from generator.spec.overlay import apply_overlay, merge
 
 DOCUMENT: dict[str, Any] = {
     "paths": {"/old": {"get": {"operationId": "old"}, "put": {}}},

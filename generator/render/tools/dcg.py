@@ -16,11 +16,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from generator.cache import memo_text
 from generator.errors import ApigenError
-from generator.ir import Api, Field, Model, TypeRef
-from generator.render import BUILTIN_TEMPLATES
-from generator.text import docstring_body
+from generator.ir.model import Api, Field, Model, TypeRef
+from generator.render.cache import memo_text
+from generator.render.templates import BUILTIN_TEMPLATES
+from generator.render.text import docstring_body
 
 SCHEMA_REF = "#/components/schemas/"
 
@@ -70,7 +70,7 @@ def field_names(api: Api) -> dict[str, str]:
 
 
 def docs_data(api: Api) -> defaultdict[str, dict[str, Any]]:
-    """Docstrings for the templates, escaped by apigen (see generator.text), by class.
+    """Docstrings for the templates, escaped by apigen (see generator.render.text), by class.
 
     They travel as extra template data rather than as schema descriptions, so
     datamodel-code-generator never handles spec text.

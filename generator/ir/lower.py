@@ -1,4 +1,4 @@
-"""Stage 4, lower: a validated slice becomes the IR (`generator.ir`).
+"""Stage 4, lower: a validated slice becomes the IR (`generator.ir.model`).
 
 Here every decision the templates would otherwise make is taken: which schemas
 are classes and which are inlined (Time becomes a datetime, FieldsV1 free-form
@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from generator.convert import HTTP_METHODS
 from generator.errors import ApigenError, pointer
-from generator.ir import (
+from generator.ir.model import (
     Api,
     Body,
     Constraint,
@@ -27,8 +26,9 @@ from generator.ir import (
     Response,
     TypeRef,
 )  # fmt: skip
-from generator.naming import class_name, python_name, unique_python_names
-from generator.slice import ref_name
+from generator.ir.naming import class_name, python_name, unique_python_names
+from generator.spec.convert import HTTP_METHODS
+from generator.spec.slice import ref_name
 
 _CONSTRAINT_KEYWORDS = (
     "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",

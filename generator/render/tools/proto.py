@@ -10,12 +10,12 @@ from pathlib import Path
 
 from google.protobuf import descriptor_pb2
 
-from generator.cache import memo
 from generator.errors import ApigenError
+from generator.render.cache import memo
 
 
 def compile_descriptor_set(proto: Path) -> bytes:
-    """`run_protoc`, remembered for the exact .proto files of the folder (generator.cache)."""
+    """`run_protoc`, remembered for the exact .proto files of the folder (generator.render.cache)."""
     sources = [
         f"{p.name}\0{p.read_text(encoding='utf-8')}" for p in sorted(proto.parent.glob("*.proto"))
     ]

@@ -23,7 +23,7 @@ from typing import Any
 from jsonpath_ng.ext import parse as parse_jsonpath
 
 from generator.errors import ApigenError, pointer
-from generator.load import parse_bytes
+from generator.spec.load import parse_bytes
 
 
 def merge(into: Any, update: Any) -> Any:

@@ -3,7 +3,7 @@
 Templates live in `templates/` beside this package; a target may name a folder
 of its own whose files override the built-in ones one by one. Undefined
 variables are errors (StrictUndefined). Spec text reaches templates only
-through the filters below, which make it safe (see `generator.text`).
+through the filters below, which make it safe (see `generator.render.text`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 
 import jinja2
 
-from generator.text import comment, docstring_body, py_string, wrap
+from generator.render.text import comment, docstring_body, py_string, wrap
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 @lru_cache(maxsize=8)

@@ -25,9 +25,9 @@ import re
 from typing import Any
 
 from generator.errors import ApigenError, pointer
-from generator.ir import INT64_MAX, INT64_MIN, Api, Constraint, Field, Model, TypeRef
-from generator.naming import snake_case, validator_name
-from generator.text import py_string
+from generator.ir.model import INT64_MAX, INT64_MIN, Api, Constraint, Field, Model, TypeRef
+from generator.ir.naming import snake_case, validator_name
+from generator.render.text import py_string
 
 # Integer formats and the range a value of each must fit.
 _INTEGER_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (INT64_MIN, INT64_MAX)}

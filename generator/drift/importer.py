@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import ApigenError
-from generator.load import LoadedSpec, read_bytes
-from generator.slice import slice_kind
+from generator.spec.load import LoadedSpec, read_bytes
+from generator.spec.slice import slice_kind
 
 OVERLAY_SUFFIXES = (".overlay.yaml", ".overlay.yml", ".overlay.json")
 
@@ -83,7 +83,7 @@ def slice_info(kind: str, group_version: str, upstream: dict[str, Any]) -> dict[
 
 def import_kind(spec: LoadedSpec, kind: str, group_version: str | None = None) -> ImportedSpec:
     """Slice, rewrite and validate the closure of `kind`; any problem is an ApigenError."""
-    from generator.validate import validate_document  # slow to import; `diff` needs none
+    from generator.spec.validate import validate_document  # slow to import; `diff` needs none
 
     sliced, root = slice_kind(spec.document, kind, group_version, spec.source)
     if not sliced["paths"]:
@@ -121,8 +121,8 @@ def overlay_beside(spec_path: Path) -> Path | None:
 
 def check_overlay_applies(imported: ImportedSpec, overlay: Path) -> None:
     """The overlay's every target still selects something, and the result is valid."""
-    from generator.overlay import apply_overlay
-    from generator.validate import validate_document
+    from generator.spec.overlay import apply_overlay
+    from generator.spec.validate import validate_document
 
     overlaid = apply_overlay(imported.document, read_bytes(overlay), str(overlay))
     validate_document(overlaid, str(overlay))

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.cache import memo_text
 from generator.errors import ApigenError, pointer
+from generator.render.cache import memo_text
 
 
 def first_problem(document: dict[str, Any]) -> tuple[str, str] | None:
     """(JSON pointer, message) of the first problem, or None for a valid document.
 
-    The verdict is remembered for the exact document (generator.cache): the
+    The verdict is remembered for the exact document (generator.render.cache): the
     validator's import alone takes most of a second.
     """
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))

@@ -1,6 +1,6 @@
 """The intermediate representation every template reads.
 
-Frozen dataclasses, built once by `generator.lower` from a validated slice.
+Frozen dataclasses, built once by `generator.ir.lower` from a validated slice.
 Names are checked when built (`PythonIdentifier`, `ClassName`), so templates
 only loop over this data and print it: every decision is made here.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.naming import ClassName, PythonIdentifier
+from generator.ir.naming import ClassName, PythonIdentifier
 
 TypeKind = Literal[
     "string", "integer", "number", "boolean", "datetime", "array", "map", "object", "model", "any"
@@ -145,7 +145,9 @@ class Api:
     overlay_sha256: str = ""
     generator_version: str = ""
     bearer_auth: bool = False
-    proto_descriptor_set: bytes = b""  # the target's .proto compiled (generator.proto), if any
+    proto_descriptor_set: bytes = (
+        b""  # the target's .proto compiled (generator.render.tools.proto), if any
+    )
 
     def model(self, name: str) -> Model:
         for model in self.models:

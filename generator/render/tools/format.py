@@ -9,8 +9,8 @@ from __future__ import annotations
 import subprocess
 from functools import lru_cache
 
-from generator.cache import memo_text
 from generator.errors import ApigenError
+from generator.render.cache import memo_text
 
 LINE_LENGTH = 100
 TARGET = "py311"

@@ -1,7 +1,7 @@
 """Stage 1, load: read a spec file (JSON, YAML, or gzip of either) into the internal form.
 
 The internal form is an OpenAPI 3.0 document held as plain dicts. Swagger 2.0
-input is converted to it (see `generator.convert`); OpenAPI 3.1 is read as 3.0
+input is converted to it (see `generator.spec.convert`); OpenAPI 3.1 is read as 3.0
 with `type: [T, "null"]` folded into `nullable`. Nothing else is rewritten here:
 allOf wrappers and dotted names are dealt with when the slice is lowered.
 """
@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from generator.convert import swagger2_to_openapi3
 from generator.errors import ApigenError
+from generator.spec.convert import swagger2_to_openapi3
 
 GZIP_MAGIC = b"\x1f\x8b"
 

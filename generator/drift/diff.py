@@ -19,12 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.convert import HTTP_METHODS
+from generator.drift.importer import wrap_described_refs
 from generator.errors import pointer
-from generator.importer import wrap_described_refs
-from generator.load import LoadedSpec
-from generator.lower import ref_target, unwrap
-from generator.slice import iter_refs, ref_name, schema_closure, slice_kind
+from generator.ir.lower import ref_target, unwrap
+from generator.spec.convert import HTTP_METHODS
+from generator.spec.load import LoadedSpec
+from generator.spec.slice import iter_refs, ref_name, schema_closure, slice_kind
 
 REQUEST, RESPONSE = "request", "response"
 # Keywords whose change tightens or loosens what a value may be.

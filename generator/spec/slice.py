@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.convert import HTTP_METHODS
 from generator.errors import ApigenError, pointer
-from generator.naming import short_schema_name
+from generator.ir.naming import short_schema_name
+from generator.spec.convert import HTTP_METHODS
 
 SCHEMA_PREFIX = "#/components/schemas/"
 

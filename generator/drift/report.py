@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from generator.diff import Change, DiffResult
+from generator.drift.diff import Change, DiffResult
 
 
 def summary_line(result: DiffResult) -> str:

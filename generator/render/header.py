@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.ir import Api
-from generator.text import comment
+from generator.ir.model import Api
+from generator.render.text import comment
 
 
 def header_lines(api: Api) -> list[str]:

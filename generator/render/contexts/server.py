@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import ApigenError
-from generator.ir import Api, Operation, Parameter
-from generator.naming import validator_name
-from generator.proto import file_names, message_names
+from generator.ir.model import Api, Operation, Parameter
+from generator.ir.naming import validator_name
+from generator.render.tools.proto import file_names, message_names
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
 WRITABLE_MEDIA_TYPES = ("application/json", "application/yaml", PROTOBUF)  # in order of preference

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import ApigenError
-from generator.load import LoadedSpec, load_document, load_spec, parse_bytes, read_bytes
-from generator.slice import slice_kind
+from generator.spec.load import LoadedSpec, load_document, load_spec, parse_bytes, read_bytes
+from generator.spec.slice import slice_kind
 
 if TYPE_CHECKING:  # httpx takes a while to import: only URL and cluster sources need it
     import httpx

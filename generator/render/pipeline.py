@@ -2,7 +2,7 @@
 
     load -> (overlay) -> slice -> validate -> lower -> render -> format
 
-`generate` writes nothing; `generator.output` writes or checks its result.
+`generate` writes nothing; `generator.render.output` writes or checks its result.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator import __version__
-from generator.artifacts import ARTIFACTS, RenderInput
 from generator.config import Target
-from generator.format import fix_imports, format_python
-from generator.ir import Api
-from generator.load import load_spec, read_bytes
-from generator.lower import lower
-from generator.slice import slice_kind
-from generator.validate import validate_document
+from generator.ir.lower import lower
+from generator.ir.model import Api
+from generator.render.artifacts import ARTIFACTS, RenderInput
+from generator.render.tools.format import fix_imports, format_python
+from generator.spec.load import load_spec, read_bytes
+from generator.spec.slice import slice_kind
+from generator.spec.validate import validate_document
 
 
 def build_api(target: Target) -> Api:
@@ -28,7 +28,7 @@ def build_api(target: Target) -> Api:
     document = spec.document
     overlay_sha256 = ""
     if target.overlay is not None and target.overlay.is_file():
-        from generator.overlay import apply_overlay  # only targets with an overlay need it
+        from generator.spec.overlay import apply_overlay  # only targets with an overlay need it
 
         overlay_bytes = read_bytes(target.overlay)
         document = apply_overlay(document, overlay_bytes, str(target.overlay))
@@ -46,7 +46,9 @@ def build_api(target: Target) -> Api:
         generator_version=__version__,
     )
     if target.proto is not None:
-        from generator.proto import compile_descriptor_set  # only targets with a .proto need it
+        from generator.render.tools.proto import (
+            compile_descriptor_set,  # only targets with a .proto need it
+        )
 
         api = replace(api, proto_descriptor_set=compile_descriptor_set(target.proto))
     return api

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.ir import Api, Model, Operation, Parameter
-from generator.naming import validator_name
+from generator.ir.model import Api, Model, Operation, Parameter
+from generator.ir.naming import validator_name
 
 # `create_token` mirrors `kubectl create token`: it needs these spec fields...
 TOKEN_SPEC_FIELDS = frozenset({"audiences", "expirationSeconds", "boundObjectRef"})

@@ -1,0 +1,1 @@
+"""Kind-specific behaviour, one folder per extension, turned on by a target."""

@@ -1,0 +1,89 @@
+"""What a generated package holds: one entry per output file.
+
+Each artifact turns the IR into the text of one file, nearly always by one
+Jinja template fed plain data. Adding an artifact means adding an entry here
+and its template; the pipeline does the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from generator.ir.model import Api
+from generator.render.contexts.client import client_context
+from generator.render.contexts.server import proto_context, server_context
+from generator.render.contexts.validators import validators_context
+from generator.render.header import python_header
+from generator.render.templates import render_template
+from generator.render.tools.dcg import render_models
+
+ContextFn = Callable[[Api], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RenderInput:
+    api: Api
+    user_templates: Path | None = None
+
+
+ArtifactGroup = Literal["package", "models", "validators", "client", "server"]
+
+
+@dataclass(frozen=True)
+class Artifact:
+    path: str  # relative to the package folder
+    group: ArtifactGroup  # what a target's `artifacts` chooses; "package" files always come
+    produce: Callable[[RenderInput], str]
+    python: bool = True  # formatted with black
+    fix_imports: bool = False  # import block put in order by ruff first
+
+
+def no_context(api: Api) -> dict[str, Any]:
+    return {}
+
+
+def from_template(template: str, context: ContextFn = no_context) -> Callable[[RenderInput], str]:
+    """An artifact rendered by one template, given `api`, `header` and `context(api)`."""
+
+    def produce(given: RenderInput) -> str:
+        values = {"api": given.api, "header": python_header(given.api), **context(given.api)}
+        return render_template(template, values, given.user_templates)
+
+    return produce
+
+
+def models(given: RenderInput) -> str:
+    header = render_template(
+        "models/header.py.jinja",
+        {"api": given.api, "header": python_header(given.api)},
+        given.user_templates,
+    )
+    return render_models(given.api, header, given.user_templates)
+
+
+ARTIFACTS: tuple[Artifact, ...] = (
+    Artifact("__init__.py", "package", from_template("package/__init__.py.jinja")),
+    Artifact("_base.py", "package", from_template("package/_base.py.jinja")),
+    Artifact("models.py", "models", models, fix_imports=True),
+    Artifact(
+        "validators.py",
+        "validators",
+        from_template("validators/validators.py.jinja", validators_context),
+    ),
+    Artifact("_auth.py", "server", from_template("server/_auth.py.jinja")),
+    Artifact("_backend.py", "server", from_template("server/_backend.py.jinja")),
+    Artifact("_openapi.py", "server", from_template("server/_openapi.py.jinja", server_context)),
+    Artifact("_proto.py", "server", from_template("server/_proto.py.jinja", proto_context)),
+    Artifact("_service.py", "server", from_template("server/_service.py.jinja", server_context)),
+    Artifact("_status.py", "server", from_template("server/_status.py.jinja")),
+    Artifact("_tokens.py", "server", from_template("server/_tokens.py.jinja")),
+    Artifact("_wire.py", "server", from_template("server/_wire.py.jinja", server_context)),
+    Artifact("server.py", "server", from_template("server/server.py.jinja", server_context)),
+    Artifact("client.py", "client", from_template("client/client.py.jinja", client_context)),
+    Artifact("_connection.py", "client", from_template("client/_connection.py.jinja")),
+    Artifact("__main__.py", "client", from_template("client/__main__.py.jinja", client_context)),
+    Artifact("py.typed", "package", lambda given: "", python=False),
+)
