@@ -17,7 +17,7 @@ from generator.render.contexts.client import client_context
 from generator.render.contexts.server import proto_context, server_context
 from generator.render.contexts.validators import validators_context
 from generator.render.header import python_header
-from generator.render.templates import render_template
+from generator.render.templates import render_template, runtime_source
 from generator.render.tools.dcg import render_models
 
 ContextFn = Callable[[Api], dict[str, Any]]
@@ -55,6 +55,18 @@ def from_template(template: str, context: ContextFn = no_context) -> Callable[[R
     return produce
 
 
+def runtime(module: str) -> Callable[[RenderInput], str]:
+    """A fixed runtime module (generator/runtime/), copied as it is under the header.
+
+    It is real, black-formatted source in this repository, so it is not
+    formatted again here (see tests/test_runtime.py)."""
+
+    def produce(given: RenderInput) -> str:
+        return python_header(given.api) + "\n" + runtime_source(module)
+
+    return produce
+
+
 def models(given: RenderInput) -> str:
     header = render_template(
         "models/header.py.jinja",
@@ -66,24 +78,24 @@ def models(given: RenderInput) -> str:
 
 ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("__init__.py", "package", from_template("package/__init__.py.jinja")),
-    Artifact("_base.py", "package", from_template("package/_base.py.jinja")),
+    Artifact("_base.py", "package", runtime("_base.py"), python=False),
     Artifact("models.py", "models", models, fix_imports=True),
     Artifact(
         "validators.py",
         "validators",
         from_template("validators/validators.py.jinja", validators_context),
     ),
-    Artifact("_auth.py", "server", from_template("server/_auth.py.jinja")),
-    Artifact("_backend.py", "server", from_template("server/_backend.py.jinja")),
+    Artifact("_auth.py", "server", runtime("_auth.py"), python=False),
+    Artifact("_backend.py", "server", runtime("_backend.py"), python=False),
     Artifact("_openapi.py", "server", from_template("server/_openapi.py.jinja", server_context)),
     Artifact("_proto.py", "server", from_template("server/_proto.py.jinja", proto_context)),
     Artifact("_service.py", "server", from_template("server/_service.py.jinja", server_context)),
-    Artifact("_status.py", "server", from_template("server/_status.py.jinja")),
-    Artifact("_tokens.py", "server", from_template("server/_tokens.py.jinja")),
+    Artifact("_status.py", "server", runtime("_status.py"), python=False),
+    Artifact("_tokens.py", "server", runtime("_tokens.py"), python=False),
     Artifact("_wire.py", "server", from_template("server/_wire.py.jinja", server_context)),
     Artifact("server.py", "server", from_template("server/server.py.jinja", server_context)),
     Artifact("client.py", "client", from_template("client/client.py.jinja", client_context)),
-    Artifact("_connection.py", "client", from_template("client/_connection.py.jinja")),
+    Artifact("_connection.py", "client", runtime("_connection.py"), python=False),
     Artifact("__main__.py", "client", from_template("client/__main__.py.jinja", client_context)),
     Artifact("py.typed", "package", lambda given: "", python=False),
 )

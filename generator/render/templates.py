@@ -40,3 +40,12 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
 
 def render_template(name: str, context: dict[str, Any], user_templates: Path | None = None) -> str:
     return environment(user_templates).get_template(name).render(**context)
+
+
+RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
+
+
+@lru_cache(maxsize=64)
+def runtime_source(module: str) -> str:
+    """The text of a fixed runtime module (generator/runtime/MODULE)."""
+    return (RUNTIME / module).read_text(encoding="utf-8")

@@ -1,4 +1,3 @@
-{{ header }}
 """Where the server finds service accounts and bound objects, and how it signs.
 
 `Backend` is the protocol `create_app` takes; `InMemoryBackend` is the default:
@@ -41,7 +40,8 @@ class KubeObject:
             kind=manifest["kind"],
             name=metadata["name"],
             uid=str(metadata.get("uid") or ""),
-            namespace=metadata.get("namespace") or ("" if manifest["kind"] in CLUSTER_SCOPED_KINDS else "default"),
+            namespace=metadata.get("namespace")
+            or ("" if manifest["kind"] in CLUSTER_SCOPED_KINDS else "default"),
             service_account_name=spec.get("serviceAccountName") or "",
             node_name=spec.get("nodeName") or "",
         )

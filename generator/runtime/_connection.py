@@ -1,4 +1,3 @@
-{{ header }}
 """Where an API server is and how to trust and authenticate to it.
 
 `load_kubeconfig` reads kubeconfig files as kubectl does, `in_cluster_connection`

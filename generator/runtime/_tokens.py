@@ -1,4 +1,3 @@
-{{ header }}
 """Service-account JWTs as kube-apiserver issues them, and their OIDC discovery documents.
 
 Tokens are signed ES256 (an EC P-256 key) or RS256 (an RSA key); the key's
@@ -94,13 +93,26 @@ class TokenSigner:
         public_der = key.public_key().public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
-        self.kid = base64.urlsafe_b64encode(hashlib.sha256(public_der).digest()).rstrip(b"=").decode()
+        self.kid = (
+            base64.urlsafe_b64encode(hashlib.sha256(public_der).digest()).rstrip(b"=").decode()
+        )
         public = key.public_key()
-        text = ECAlgorithm.to_jwk(public) if isinstance(public, ec.EllipticCurvePublicKey) else RSAAlgorithm.to_jwk(public)
-        self._jwk: dict[str, Any] = {**json.loads(text), "kid": self.kid, "use": "sig", "alg": self.algorithm}
+        text = (
+            ECAlgorithm.to_jwk(public)
+            if isinstance(public, ec.EllipticCurvePublicKey)
+            else RSAAlgorithm.to_jwk(public)
+        )
+        self._jwk: dict[str, Any] = {
+            **json.loads(text),
+            "kid": self.kid,
+            "use": "sig",
+            "alg": self.algorithm,
+        }
 
     def sign(self, grant: TokenGrant) -> str:
-        return jwt.encode(claims(grant, self.issuer), self.key, self.algorithm, headers={"kid": self.kid})
+        return jwt.encode(
+            claims(grant, self.issuer), self.key, self.algorithm, headers={"kid": self.kid}
+        )
 
     def jwks(self) -> dict[str, Any]:
         """The JSON Web Key Set with the public key, as `/openid/v1/jwks` serves it (built once, copied out)."""

@@ -1,4 +1,3 @@
-{{ header }}
 """The base class of every model in this package."""
 
 from __future__ import annotations
@@ -42,5 +41,7 @@ class KubeModel(BaseModel):
         from .validators import VALIDATORS  # here, so that importing the models does not load it
 
         # The nearest generated class: a subclass of a model validates as that model.
-        validate = next(VALIDATORS[c.__name__] for c in type(self).__mro__ if c.__name__ in VALIDATORS)
+        validate = next(
+            VALIDATORS[c.__name__] for c in type(self).__mro__ if c.__name__ in VALIDATORS
+        )
         return validate(self.to_dict(), strict=strict)

@@ -1,4 +1,3 @@
-{{ header }}
 """Kubernetes `Status` error bodies: every error the server answers is one of these."""
 
 from __future__ import annotations
@@ -63,7 +62,9 @@ def not_found(resource: str, name: str) -> ApiError:
     return ApiError(404, f'{resource} "{name}" not found', {"name": name, "kind": resource})
 
 
-def invalid(kind: str, group: str, name: str, field: str, cause: str, reason: str = "FieldValueInvalid") -> ApiError:
+def invalid(
+    kind: str, group: str, name: str, field: str, cause: str, reason: str = "FieldValueInvalid"
+) -> ApiError:
     """A 422 on one field, worded as apimachinery's `errors.NewInvalid`."""
     return ApiError(
         422,

@@ -1,4 +1,3 @@
-{{ header }}
 """Who is asking, and may they: kube-apiserver's static token file and an authorizer hook."""
 
 from __future__ import annotations
@@ -52,7 +51,9 @@ class TokenFileAuthenticator:
             for row in csv.reader(rows):
                 if len(row) < 3 or not row[0].strip() or row[0].startswith("#"):
                     continue
-                groups = tuple(g.strip() for g in row[3].split(",") if g.strip()) if len(row) > 3 else ()
+                groups = (
+                    tuple(g.strip() for g in row[3].split(",") if g.strip()) if len(row) > 3 else ()
+                )
                 users[row[0].strip()] = User(name=row[1].strip(), uid=row[2].strip(), groups=groups)
         return cls(users)
 
