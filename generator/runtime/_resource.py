@@ -1,0 +1,77 @@
+"""What the runtime knows of one Kubernetes resource: data, generated per package.
+
+The generated package describes each of its resources (and subresources) with a
+`ResourceInfo`; the hand-written runtime (client verbs, server routes, the
+in-memory store, discovery) reads only this, never path strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+__all__ = ["ResourceInfo", "VERBS"]
+
+# The verbs of x-kubernetes-action, in the order kube-apiserver's discovery lists them.
+VERBS = (
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+)
+
+
+@dataclass(frozen=True)
+class ResourceInfo:
+    """One resource or subresource of a group-version.
+
+    `plural` is the resource's path segment (`configmaps`); a subresource has
+    `subresource` set (`status`, `scale`, `token`, `eviction`) and `kind` is the
+    kind its operations send and answer (`Scale`, `TokenRequest`), while
+    `parent_kind` is the kind of the object it belongs to.
+    """
+
+    group: str
+    version: str
+    kind: str
+    plural: str
+    namespaced: bool
+    verbs: tuple[str, ...]
+    singular: str = ""
+    list_kind: str = ""
+    subresource: str = ""
+    parent_kind: str = ""
+    short_names: tuple[str, ...] = ()
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def name(self) -> str:
+        """The discovery name: `configmaps`, or `deployments/scale` for a subresource."""
+        return f"{self.plural}/{self.subresource}" if self.subresource else self.plural
+
+    @property
+    def prefix(self) -> str:
+        """`/api/v1` for the core group, else `/apis/GROUP/VERSION`."""
+        return f"/apis/{self.group}/{self.version}" if self.group else f"/api/{self.version}"
+
+    def path(self, namespace: str | None = None, name: str | None = None) -> str:
+        """The URL path of the collection (no name) or of one object, quoted.
+
+        A namespaced resource without a namespace is the all-namespaces collection.
+        """
+        parts = [self.prefix]
+        if self.namespaced and namespace is not None:
+            parts += ["namespaces", quote(namespace, safe="")]
+        parts.append(self.plural)
+        if name is not None:
+            parts.append(quote(name, safe=""))
+            if self.subresource:
+                parts.append(self.subresource)
+        return "/".join(parts)
