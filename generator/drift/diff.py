@@ -11,6 +11,10 @@ one for removals), its kind, who it breaks (clients, servers, or nobody), and
 what it does to the generated code. Whether a change breaks clients or servers
 depends on the direction the schema travels: request bodies (client -> server),
 responses (server -> client), or both, as TokenRequest does.
+
+Kubernetes' own extensions (`x-kubernetes-list-type`, `-patch-merge-key`, ...)
+are compared on every schema, operation and parameter the walk visits, and
+each change points at the extension's key itself (see `kube_extensions`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.drift import kube_extensions
 from generator.drift.importer import wrap_described_refs
 from generator.errors import pointer
 from generator.ir.lower import ref_target, unwrap
@@ -42,6 +47,12 @@ class Change:
     breaks_clients: bool
     breaks_servers: bool
     generated: str  # what it does to the generated code
+    # For a change to an `x-kubernetes-*` extension: its key, what it governs
+    # (kube_extensions.AREAS), and its values before and after (None: absent).
+    extension: str = ""
+    area: str = ""
+    before: Any = field(default=None, hash=False)
+    after: Any = field(default=None, hash=False)
 
     @property
     def description_only(self) -> bool:
@@ -81,6 +92,9 @@ class DiffResult:
         for change in self.changes:
             counts[names[change.level]] += 1
         return counts
+
+    def extension_changes(self) -> list[Change]:
+        return [change for change in self.changes if change.extension]
 
 
 def directions(document: dict[str, Any]) -> dict[str, set[str]]:
@@ -192,6 +206,7 @@ class Differ:
     def schema(self, old: Any, new: Any, at: str, where: str, ways: set[str]) -> None:
         old, new = unwrap(old or {}), unwrap(new or {})
         self.description(old, new, at, where)
+        self.extensions(old, new, at, where, ways)
         old_ref, new_ref = ref_target(old), ref_target(new)
         if old_ref and new_ref:
             self.pair(old_ref, new_ref)
@@ -216,6 +231,28 @@ class Differ:
                     at, "description-changed", f"{where}: {key} reworded",
                     "docstrings change", False, False,
                 )  # fmt: skip
+
+    def extensions(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, where: str, ways: set[str]
+    ) -> None:
+        """Each `x-kubernetes-*` key that differs, at its own pointer, classified by what it governs."""
+        for key in kube_extensions.extension_keys(old, new):
+            before, after = old.get(key), new.get(key)
+            if key in old and key in new and before == after:
+                continue
+            found = kube_extensions.verdict(key, before, after, where)
+            clients = found.both or (found.tighter and REQUEST in ways)
+            clients = clients or (found.looser and RESPONSE in ways)
+            servers = found.both or (found.tighter and RESPONSE in ways)
+            servers = servers or (found.looser and REQUEST in ways)
+            what = "added" if key not in old else "removed" if key not in new else "changed"
+            detail = kube_extensions.describe(key, before, after, key not in old, key not in new)
+            self.changes.append(
+                Change(
+                    at + pointer(key), f"extension-{what}", f"{where}: {detail}",
+                    clients, servers, found.generated, key, found.area, before, after,
+                )
+            )  # fmt: skip
 
     def type_changed(self, at: str, where: str, detail: str, key: str = "type") -> None:
         self.add(
@@ -306,6 +343,7 @@ class Differ:
         new_op, new_params = new
         op_id = new_op.get("operationId", at)
         self.description(old_op, new_op, at, op_id)
+        self.extensions(old_op, new_op, at, op_id, {REQUEST, RESPONSE})
         if old_op.get("operationId") != new_op.get("operationId"):
             self.add(
                 at, "operation-renamed",
@@ -336,6 +374,7 @@ class Differ:
                 continue
             before = old[key][1]
             self.description(before, param, at, f"{op_id}({name})")
+            self.extensions(before, param, at, f"{op_id}({name})", {REQUEST})
             if bool(before.get("required")) != bool(param.get("required")):
                 now = "required" if param.get("required") else "optional"
                 self.add_directed(
