@@ -70,6 +70,18 @@ def messages(errors: list[Any]) -> list[str]:
             'kind: Unsupported value: "Pod": supported values: "TokenRequest"',
         ),
         (
+            with_spec(expirationSeconds=2**70),  # out of int64: the duration rule is not checked
+            "spec.expirationSeconds: Invalid value: 1180591620717411303424: must fit in a signed 64-bit integer",
+        ),
+        (
+            with_spec(expirationSeconds=-(2**63) - 1),
+            "spec.expirationSeconds: Invalid value: -9223372036854775809: must fit in a signed 64-bit integer",
+        ),
+        (
+            with_spec(expirationSeconds="60"),  # a string: no "less than 10 minutes" either
+            'spec.expirationSeconds: Invalid value: "60": must be of type integer',
+        ),
+        (
             with_spec(expirationSeconds="3600"),
             'spec.expirationSeconds: Invalid value: "3600": must be of type integer',
         ),
@@ -131,6 +143,24 @@ def test_every_error_is_reported_not_only_the_first(validators: ModuleType) -> N
         "spec.expirationSeconds",
         "status.token",
     ]
+
+
+def test_one_error_per_faulty_value_and_every_faulty_value_reported(
+    validators: ModuleType,
+) -> None:
+    document = {
+        "metadata": {"generation": 2**64, "creationTimestamp": "yesterday"},
+        "spec": {"audiences": "a", "expirationSeconds": 2**70, "boundObjectRef": {"kind": "Job"}},
+    }
+    for strict in (False, True):
+        errors = validators.validate_token_request(document, strict=strict)
+        assert [(e.field, e.origin) for e in errors] == [
+            ("metadata.creationTimestamp", "format"),
+            ("metadata.generation", "format"),
+            ("spec.audiences", "type"),
+            ("spec.boundObjectRef.kind", "enum"),
+            ("spec.expirationSeconds", "format"),
+        ]
 
 
 def test_valid_documents_pass_both_verdicts(validators: ModuleType) -> None:

@@ -69,6 +69,19 @@ WIDGET = {
                     "anything": {"description": "any JSON value"},
                     "flag": {"type": "boolean", "enum": [True]},
                     "since": {"type": "string", "format": "date-time", "pattern": "Z$"},
+                    "until": {
+                        "type": "string",
+                        "format": "date-time",
+                        "pattern": "^2026-",
+                        "minLength": 30,
+                    },
+                    "sizes": {
+                        "type": "array",
+                        "minItems": 3,
+                        "maxItems": 3,
+                        "items": {"type": "integer", "format": "int32"},
+                    },
+                    "total": {"type": "integer", "minimum": 1, "maximum": 100},
                 },
             }
         }
@@ -132,11 +145,8 @@ def test_rendered_code_is_lint_and_type_clean(widget_validators: Path) -> None:
         ({"name": "abc", "ratio": 0.5, "enabled": False, "anything": [{}]}, []),
         ({"name": "abc", "enabled": 1}, ["enabled: Invalid value: 1: must be of type boolean"]),
         (
-            {"name": "abc", "count": 2**31},
-            [
-                "count: Invalid value: 2147483648: must fit in a signed 32-bit integer",
-                "count: Invalid value: 2147483648: must be less than or equal to 10",
-            ],
+            {"name": "abc", "count": 2**31},  # out of its format: `maximum` is not checked
+            ["count: Invalid value: 2147483648: must fit in a signed 32-bit integer"],
         ),
         ({"name": "abc", "grid": []}, ["grid: Invalid value: []: must have at least 1 items"]),
         (
@@ -169,6 +179,75 @@ def test_every_keyword_and_nesting(
     widgets: ModuleType, document: dict[str, object], messages: list[str]
 ) -> None:
     assert [str(error) for error in widgets.validate_widget(document)] == messages
+
+
+# One error per fault: a value that fails its type or format check gets that error only, and
+# its range, pattern, length and item checks are skipped; other fields are still checked.
+ONE_ERROR_PER_FAULT = [
+    # integers: int64 and int32 overflow, a non-integer, then the range rules
+    (
+        {"total": 2**70},
+        ["total: Invalid value: 1180591620717411303424: must fit in a signed 64-bit integer"],
+    ),
+    (
+        {"total": -(2**63) - 1},
+        ["total: Invalid value: -9223372036854775809: must fit in a signed 64-bit integer"],
+    ),
+    ({"total": "7"}, ['total: Invalid value: "7": must be of type integer']),
+    (
+        {"total": 0},
+        ["total: Invalid value: 0: must be greater than or equal to 1"],
+    ),  # in range: checked
+    (
+        {"count": -(2**31) - 1},
+        ["count: Invalid value: -2147483649: must fit in a signed 32-bit integer"],
+    ),
+    # strings with patterns and lengths: the wrong type, then a date-time that is not one
+    ({"name": 12345}, ["name: Invalid value: 12345: must be of type string"]),
+    ({"name": ["ABCDEF"]}, ['name: Invalid value: ["ABCDEF"]: must be of type string']),
+    ({"until": "tomorrow"}, ['until: Invalid value: "tomorrow": must be an RFC 3339 date-time']),
+    ({"until": 5}, ["until: Invalid value: 5: must be of type string"]),
+    (
+        {"until": "2025-01-01T00:00:00Z"},  # a date-time: its pattern and length are checked
+        [
+            'until: Invalid value: "2025-01-01T00:00:00Z": must be at least 30 characters long',
+            'until: Invalid value: "2025-01-01T00:00:00Z": must match the regular expression ^2026-',
+        ],
+    ),
+    # arrays: not a list, then items out of their format (each item on its own)
+    ({"sizes": {"a": 1}}, ['sizes: Invalid value: {"a":1}: must be of type array']),
+    ({"sizes": "1,2,3"}, ['sizes: Invalid value: "1,2,3": must be of type array']),
+    (
+        {"sizes": [2**31, "x", 3]},
+        [
+            "sizes[0]: Invalid value: 2147483648: must fit in a signed 32-bit integer",
+            'sizes[1]: Invalid value: "x": must be of type integer',
+        ],
+    ),
+    ({"sizes": [1]}, ["sizes: Invalid value: [1]: must have at least 3 items"]),
+    # several fields at fault: one error each, all of them reported
+    (
+        {"name": 1, "total": 2**64, "until": "noon", "sizes": 3, "count": 2**40},
+        [
+            "name: Invalid value: 1: must be of type string",
+            "count: Invalid value: 1099511627776: must fit in a signed 32-bit integer",
+            'until: Invalid value: "noon": must be an RFC 3339 date-time',
+            "sizes: Invalid value: 3: must be of type array",
+            "total: Invalid value: 18446744073709551616: must fit in a signed 64-bit integer",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("document", "messages"), ONE_ERROR_PER_FAULT)
+def test_a_value_of_the_wrong_type_or_format_gets_one_error(
+    widgets: ModuleType, document: dict[str, object], messages: list[str]
+) -> None:
+    errors = widgets.validate_widget({"name": "abc", "anything": 1, **document}, strict=True)
+    assert [str(error) for error in errors] == messages
+    for error in errors:  # a type or format error is its value's only one
+        if error.origin in ("type", "format"):
+            assert [e.field for e in errors].count(error.field) == 1, error
 
 
 def test_status_of_another_group_and_kind(widgets: ModuleType) -> None:

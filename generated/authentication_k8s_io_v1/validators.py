@@ -7,7 +7,9 @@
 
 One function per model, `validate_<model>(data, *, strict=False, unknown=None)`,
 checks plain JSON data (what `json.loads` gives) in straight-line code and
-returns every error found, each with its field path, as a `FieldError`:
+returns every error found, each with its field path, as a `FieldError`; a value
+of the wrong JSON type or format gets that one error, and its other checks
+(range, pattern, length, items) are skipped, as the API server's decoder stops there:
 
 - by default, the API server's verdict: an explicit null is the zero value and
   a missing field is defaulted, so neither is an error; JSON types, integer
@@ -339,11 +341,8 @@ def _check_managed_fields_entry(
     if value is not None:
         if not isinstance(value, str):
             errors.append(_type_invalid(path + "time", value, "string"))
-        else:
-            if not _is_rfc3339(value):
-                errors.append(
-                    _invalid(path + "time", value, "must be an RFC 3339 date-time", "format")
-                )
+        elif not _is_rfc3339(value):
+            errors.append(_invalid(path + "time", value, "must be an RFC 3339 date-time", "format"))
 
     if unknown is not None and not _MANAGED_FIELDS_ENTRY_FIELDS.issuperset(data):
         unknown.extend(path + key for key in data if key not in _MANAGED_FIELDS_ENTRY_FIELDS)
@@ -403,40 +402,37 @@ def _check_object_meta(
     if value is not None:
         if not isinstance(value, str):
             errors.append(_type_invalid(path + "creationTimestamp", value, "string"))
-        else:
-            if not _is_rfc3339(value):
-                errors.append(
-                    _invalid(
-                        path + "creationTimestamp", value, "must be an RFC 3339 date-time", "format"
-                    )
+        elif not _is_rfc3339(value):
+            errors.append(
+                _invalid(
+                    path + "creationTimestamp", value, "must be an RFC 3339 date-time", "format"
                 )
+            )
 
     value = data.get("deletionGracePeriodSeconds")
     if value is not None:
         if type(value) is not int and not _is_integral(value, strict):
             errors.append(_type_invalid(path + "deletionGracePeriodSeconds", value, "integer"))
-        else:
-            if not -9223372036854775808 <= value <= 9223372036854775807:
-                errors.append(
-                    _invalid(
-                        path + "deletionGracePeriodSeconds",
-                        value,
-                        "must fit in a signed 64-bit integer",
-                        "format",
-                    )
+        elif not -9223372036854775808 <= value <= 9223372036854775807:
+            errors.append(
+                _invalid(
+                    path + "deletionGracePeriodSeconds",
+                    value,
+                    "must fit in a signed 64-bit integer",
+                    "format",
                 )
+            )
 
     value = data.get("deletionTimestamp")
     if value is not None:
         if not isinstance(value, str):
             errors.append(_type_invalid(path + "deletionTimestamp", value, "string"))
-        else:
-            if not _is_rfc3339(value):
-                errors.append(
-                    _invalid(
-                        path + "deletionTimestamp", value, "must be an RFC 3339 date-time", "format"
-                    )
+        elif not _is_rfc3339(value):
+            errors.append(
+                _invalid(
+                    path + "deletionTimestamp", value, "must be an RFC 3339 date-time", "format"
                 )
+            )
 
     value = data.get("finalizers")
     if value is not None:
@@ -459,13 +455,12 @@ def _check_object_meta(
     if value is not None:
         if type(value) is not int and not _is_integral(value, strict):
             errors.append(_type_invalid(path + "generation", value, "integer"))
-        else:
-            if not -9223372036854775808 <= value <= 9223372036854775807:
-                errors.append(
-                    _invalid(
-                        path + "generation", value, "must fit in a signed 64-bit integer", "format"
-                    )
+        elif not -9223372036854775808 <= value <= 9223372036854775807:
+            errors.append(
+                _invalid(
+                    path + "generation", value, "must fit in a signed 64-bit integer", "format"
                 )
+            )
 
     value = data.get("labels")
     if value is not None:
@@ -734,16 +729,16 @@ def _check_token_request_spec(
     if value is not None:
         if type(value) is not int and not _is_integral(value, strict):
             errors.append(_type_invalid(path + "expirationSeconds", value, "integer"))
-        else:
-            if not -9223372036854775808 <= value <= 9223372036854775807:
-                errors.append(
-                    _invalid(
-                        path + "expirationSeconds",
-                        value,
-                        "must fit in a signed 64-bit integer",
-                        "format",
-                    )
+        elif not -9223372036854775808 <= value <= 9223372036854775807:
+            errors.append(
+                _invalid(
+                    path + "expirationSeconds",
+                    value,
+                    "must fit in a signed 64-bit integer",
+                    "format",
                 )
+            )
+        else:
             if value < 600:
                 errors.append(
                     _invalid(
@@ -793,13 +788,10 @@ def _check_token_request_status(
             errors.append(_required(path + "expirationTimestamp"))
     elif not isinstance(value, str):
         errors.append(_type_invalid(path + "expirationTimestamp", value, "string"))
-    else:
-        if not _is_rfc3339(value):
-            errors.append(
-                _invalid(
-                    path + "expirationTimestamp", value, "must be an RFC 3339 date-time", "format"
-                )
-            )
+    elif not _is_rfc3339(value):
+        errors.append(
+            _invalid(path + "expirationTimestamp", value, "must be an RFC 3339 date-time", "format")
+        )
 
     value = data.get("token")
     if value is None:

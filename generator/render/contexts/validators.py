@@ -162,7 +162,7 @@ def value_context(
         "checks": [
             check(c, constants) for c in constraints if c.keyword in _APPLIES_TO.get(ref.kind, ())
         ],
-        "int_range": integer_range(ref),
+        "format": format_check(ref),
         "checker": checker_name(ref.model) if ref.model else "",
         "prefix_expr": prefix_expr or f'{field_expr} + "."',
         "item": None,
@@ -174,21 +174,23 @@ def value_context(
         node["item"] = value_context(
             ref.item, (), f"item_{depth}", f'{field_expr} + f"[{{{index}}}]"', depth + 1, constants
         )
-    # Whether anything is checked once the value has the right JSON type.
-    node["has_more_checks"] = bool(
-        node["int_range"] or node["checks"] or node["item"] or ref.kind == "datetime"
-    )
+    # What is checked once the value has its JSON type and format: a value that fails
+    # either gets that one error and no more, as kube-apiserver's decoder stops there.
+    node["has_more_checks"] = bool(node["checks"] or node["item"])
     return node
 
 
-def integer_range(ref: TypeRef) -> dict[str, Any] | None:
-    """The range an integer must fit (int64 unless the format says int32), as Go decodes it."""
+def format_check(ref: TypeRef) -> dict[str, Any] | None:
+    """The format a value of the right JSON type must still have: an integer's range
+    (int64 unless the format says int32, as Go decodes it), or an RFC 3339 date-time."""
+    if ref.kind == "datetime":
+        return {"kind": "datetime", "detail": py_string("must be an RFC 3339 date-time")}
     if ref.kind != "integer":
         return None
     bits = "int32" if ref.format == "int32" else "int64"
     low, high = _INTEGER_RANGES[bits]
     detail = f"must fit in a signed {bits[3:]}-bit integer"
-    return {"low": low, "high": high, "detail": py_string(detail)}
+    return {"kind": "range", "low": low, "high": high, "detail": py_string(detail)}
 
 
 def null_policy(field: Field) -> str:
