@@ -40,6 +40,7 @@ lint: setup
 
 typecheck: setup
 	$(BIN)/mypy --strict generated/
+	$(BIN)/mypy --strict generator/
 
 test: setup tools
 	KUBECTL=$(abspath $(KUBECTL)) $(BIN)/python -m pytest
@@ -47,6 +48,7 @@ test: setup tools
 	$(BIN)/ruff check generator tests bench generated
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy --strict generated/
+	$(BIN)/mypy --strict generator/
 
 # Every bench/bench_*.py, one table; peers go to cached venvs in .cache/bench/.
 # `make bench QUICK=1` is a fast smoke run.

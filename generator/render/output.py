@@ -79,7 +79,7 @@ def compare_package(files: dict[Path, str], package_dir: Path) -> Comparison:
         missing=sorted(set(files) - on_disk),
         extra=sorted(on_disk - set(files)),
     )
-    diffs = []
+    diffs: list[str] = []
     for relative in sorted(set(files) & on_disk):
         current = (package_dir / relative).read_text(encoding="utf-8", errors="replace")
         if current != files[relative]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from jsonpath_ng.ext import parse as parse_jsonpath
+from jsonpath_ng.ext.parser import parse as parse_jsonpath
 
 from generator.errors import ApigenError, pointer
 from generator.spec.load import parse_bytes
@@ -66,7 +66,12 @@ def apply_overlay(document: dict[str, Any], overlay_bytes: bytes, source: str) -
                 pointer=at + "/target",
             )
         if action.get("remove") is True:
-            result = path.filter(lambda _: True, result)
+            remaining = path.filter(lambda _: True, result)
+            if not isinstance(remaining, dict):  # jsonpath_ng's type allows it; `$` keeps the root
+                raise ApigenError(
+                    "an action may not remove the whole document", source=source, pointer=at
+                )
+            result = remaining
         elif "update" in action:
             for match in matches:
                 result = match.full_path.update(result, merge(match.value, action["update"]))

@@ -8,6 +8,7 @@ cannot reach the generated code.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from generator.errors import ApigenError, pointer
@@ -43,9 +44,8 @@ def run_validator(document: dict[str, Any]) -> tuple[str, str] | None:
         best: Any = exc
         while getattr(best, "context", None):
             best = best_match(best.context)
-        where = pointer(
-            *(getattr(best, "absolute_path", None) or getattr(exc, "absolute_path", ()))
-        )
+        path: Sequence[str | int] = getattr(best, "absolute_path", None) or exc.absolute_path
+        where = pointer(*path)
         message = str(getattr(best, "message", None) or str(exc)).strip().splitlines()[0]
         if "is not valid under any of the" in message:  # the message would repeat the value
             message = "matches none of the forms allowed here (not a valid schema or $ref)"

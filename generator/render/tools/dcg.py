@@ -142,7 +142,15 @@ def run_datamodel_codegen(
     templates: dict[str, str],
 ) -> str:
     # Imported only on a cache miss: importing and warming it up takes about a second.
-    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+    from datamodel_code_generator import (
+        CustomFileHeaderMode,
+        DatetimeClassType,
+        InputFileType,
+        OpenAPIScope,
+        PythonVersion,
+        generate,
+    )
+    from datamodel_code_generator.enums import DataModelType
 
     with tempfile.TemporaryDirectory(prefix="apigen-models-") as scratch:
         folder = Path(scratch)
@@ -155,20 +163,20 @@ def run_datamodel_codegen(
                 input_file_type=InputFileType.OpenAPI,
                 output_model_type=DataModelType.PydanticV2BaseModel,
                 target_python_version=PythonVersion.PY_311,
-                openapi_scopes=["schemas"],
+                openapi_scopes=[OpenAPIScope.Schemas],
                 snake_case_field=True,
                 extra_template_data=docs,
                 aliases=aliases,
                 use_standard_collections=True,
                 use_union_operator=True,
                 use_double_quotes=True,
-                output_datetime_class="AwareDatetime",
+                output_datetime_class=DatetimeClassType.Awaredatetime,
                 keep_model_order=True,
                 disable_timestamp=True,
                 formatters=[],
                 custom_template_dir=folder,
                 custom_file_header=header,
-                custom_file_header_mode="replace",
+                custom_file_header_mode=CustomFileHeaderMode.Replace,
             )
         except Exception as exc:  # datamodel-code-generator has no single error type
             raise ApigenError(

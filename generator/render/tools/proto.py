@@ -5,7 +5,9 @@ without protoc at run time.
 
 from __future__ import annotations
 
+import importlib
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from google.protobuf import descriptor_pb2
@@ -30,11 +32,13 @@ def run_protoc(proto: Path) -> bytes:
     Files are named relative to the .proto's folder and carry no source info, so
     the bytes depend only on the .proto's content, not on where the checkout is.
     """
-    from grpc_tools import protoc  # imported only on a cache miss
+    # Imported only on a cache miss. grpc_tools ships no type information: name the one
+    # function used, protoc's command line (argv in, exit status out).
+    protoc_main: Callable[[list[str]], int] = importlib.import_module("grpc_tools.protoc").main
 
     with tempfile.TemporaryDirectory(prefix="apigen-proto-") as scratch:
         out = Path(scratch) / "descriptor.pb"
-        status = protoc.main(
+        status = protoc_main(
             [
                 "protoc",
                 f"--proto_path={proto.parent}",
