@@ -193,7 +193,9 @@ def check_destination(package_dir: Path, project_root: Path | None = None) -> No
                     " only an empty folder or one it generated"
                 )
     if reason is not None:
-        raise ApigenError(f"refusing to write the package here: it {reason}", source=str(package_dir))
+        raise ApigenError(
+            f"refusing to write the package here: it {reason}", source=str(package_dir)
+        )
 
 
 # -- leftovers of a killed run --------------------------------------------------------------

@@ -261,7 +261,9 @@ def fold_31_nullable(node: Any) -> Any:
     return out
 
 
-_PATH_TEMPLATE = re.compile(r"/(?:[^{}/]*(?:\{[^{}/]+\}[^{}/]*)*)?(?:/[^{}/]*(?:\{[^{}/]+\}[^{}/]*)*)*")
+_PATH_TEMPLATE = re.compile(
+    r"/(?:[^{}/]*(?:\{[^{}/]+\}[^{}/]*)*)?(?:/[^{}/]*(?:\{[^{}/]+\}[^{}/]*)*)*"
+)
 
 
 def check_paths(document: dict[str, Any], source: str) -> None:
