@@ -57,10 +57,8 @@ def max_bytes() -> int:
     return value
 
 
-def too_large(source: str, limit: int, what: str = "is") -> ApigenError:
-    return ApigenError(
-        f"{what} larger than {limit} bytes (raise {MAX_BYTES_ENV} to read it)", source=source
-    )
+def too_large(source: str, limit: int, what: str = "is larger than") -> ApigenError:
+    return ApigenError(f"{what} {limit} bytes (raise {MAX_BYTES_ENV} to read it)", source=source)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -88,7 +86,7 @@ def gunzip(data: bytes, source: str) -> bytes:
     except (OSError, EOFError, zlib.error) as exc:
         raise ApigenError(f"not a valid gzip file: {exc}", source=source) from None
     if len(out) > limit:
-        raise too_large(source, limit, "decompresses to")
+        raise too_large(source, limit, "decompresses to more than")
     return out
 
 
