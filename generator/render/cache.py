@@ -130,7 +130,8 @@ def read_entry(path: Path, secret: bytes, key: str) -> bytes | None:
 
 
 def write_entry(path: Path, secret: bytes, key: str, content: bytes) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for folder in (path.parent.parent, path.parent):  # <step>/<key[:2]>, both user-only
+        folder.mkdir(mode=0o700, exist_ok=True)
     # NamedTemporaryFile creates the file 0600; the rename keeps that.
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
         handle.write(ENTRY_MAGIC + entry_tag(secret, key, content) + b"\n" + content)
