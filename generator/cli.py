@@ -28,22 +28,26 @@ def chosen_target(args: argparse.Namespace) -> Target:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from generator.render.output import write_package
+    from generator.render.output import check_destination, write_package
     from generator.render.pipeline import generate
 
     target = chosen_target(args)
+    check_destination(target.package_dir, find_project_root())  # before any work
     files = generate(target)
-    write_package(files, target.package_dir)
+    write_package(files, target.package_dir, project_root=find_project_root())
     print(f"wrote {len(files)} files to {target.package_dir}")
     return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from generator.render.cache import untrusted
     from generator.render.output import compare_package
     from generator.render.pipeline import generate
 
     target = chosen_target(args)
-    comparison = compare_package(generate(target), target.package_dir)
+    with untrusted():  # the verdict never rests on a cache entry (docs/safety.md)
+        files = generate(target)
+    comparison = compare_package(files, target.package_dir)
     if comparison.equal:
         print(f"{target.package_dir} is up to date")
     else:

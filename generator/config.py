@@ -60,6 +60,18 @@ def find_project_root(start: Path | None = None) -> Path:
     raise ApigenError("no pyproject.toml here or in any parent folder", source=str(here))
 
 
+def inside_project(root: Path, relative: str, target: str, pyproject: Path) -> Path:
+    """A target's package folder: strictly inside the project, whatever `..` or links it uses."""
+    folder = root / relative
+    resolved, project = folder.resolve(), root.resolve()
+    if resolved == project or project not in resolved.parents:
+        raise ApigenError(
+            f"target {target!r}: package {relative!r} must be a folder inside the project",
+            source=str(pyproject),
+        )
+    return folder
+
+
 def load_targets(root: Path) -> tuple[dict[str, Target], str]:
     """All targets of the project and the name of the default one."""
     pyproject = root / "pyproject.toml"
@@ -85,7 +97,7 @@ def load_targets(root: Path) -> tuple[dict[str, Target], str]:
             name=name,
             spec=root / raw["spec"],
             kinds=tuple(raw["kinds"]) if "kinds" in raw else (raw["kind"],),
-            package_dir=root / raw["package"],
+            package_dir=inside_project(root, raw["package"], name, pyproject),
             group_version=raw.get("group_version"),
             overlay=path("overlay"),
             proto=path("proto"),

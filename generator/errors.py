@@ -20,7 +20,17 @@ class ApigenError(Exception):
         if self.pointer is not None:
             where += "#" + (self.pointer or "/")
         text = " ".join(self.message.split())  # always one line
-        return f"{where}: {text}" if where else text
+        return printable(f"{where}: {text}" if where else text)
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on one line of any terminal: lone surrogates and control
+    characters (escape sequences, line breaks) are shown as backslash escapes."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
 def pointer_escape(token: str) -> str:

@@ -20,7 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import ApigenError
-from generator.spec.load import LoadedSpec, load_document, load_spec, parse_bytes, read_bytes
+from generator.spec.load import (
+    LoadedSpec,
+    load_document,
+    load_spec,
+    max_bytes,
+    parse_bytes,
+    read_bytes,
+    too_large,
+)
 from generator.spec.slice import slice_kind
 
 if TYPE_CHECKING:  # httpx takes a while to import: only URL and cluster sources need it
@@ -50,15 +58,50 @@ def read_source(
 
 
 def get_bytes(client: httpx.Client, url: str) -> bytes:
+    """The body of a 200 answer, read no further than the spec size limit."""
     import httpx
 
+    limit = max_bytes()
     try:
-        response = client.get(url)
+        with client.stream("GET", url) as response:
+            if response.status_code != 200:
+                raise ApigenError(f"cannot fetch: HTTP {response.status_code}", source=url)
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > limit:
+                    raise too_large(url, limit)
     except httpx.HTTPError as exc:
         raise ApigenError(f"cannot fetch: {exc}", source=url) from None
-    if response.status_code != 200:
-        raise ApigenError(f"cannot fetch: HTTP {response.status_code}", source=url)
-    return response.content
+    return bytes(body)
+
+
+def server_relative(client: httpx.Client, server: str, url: Any) -> str:
+    """An `/openapi/v3` index entry, checked to stay on the kubeconfig's server.
+
+    The client carries the kubeconfig's credentials, and httpx sends an absolute
+    (or protocol-relative `//host/...`) URL to the host it names: an entry that
+    points elsewhere would hand the bearer token to that host. Only a path on
+    the same scheme, host and port is followed."""
+    import httpx
+
+    where = f"{server}/openapi/v3"
+    if not isinstance(url, str) or not url.startswith("/") or url.startswith("//") or "\\" in url:
+        raise ApigenError(
+            f"refusing index entry {str(url)[:100]!r}: not a path on the cluster's server",
+            source=where,
+        )
+    try:
+        full = client.build_request("GET", url).url
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise ApigenError(f"refusing index entry {url[:100]!r}: {exc}", source=where) from None
+    base = httpx.URL(server)
+    if (full.scheme, full.host, full.port) != (base.scheme, base.host, base.port):
+        raise ApigenError(
+            f"refusing index entry {url[:100]!r}: it leaves the cluster's server",
+            source=where,
+        )
+    return url
 
 
 @dataclass(frozen=True)
@@ -193,9 +236,11 @@ def fetch_from_cluster(
             listing = parse_bytes(index.content, f"{access.server}/openapi/v3")
             entries = listing.get("paths", {}) if isinstance(listing, dict) else {}
             for name in group_version_documents(group_version):
-                url = entries.get(name, {}).get("serverRelativeURL")
+                entry = entries.get(name)
+                url = entry.get("serverRelativeURL") if isinstance(entry, dict) else None
                 if not url:
                     continue
+                url = server_relative(client, access.server, url)
                 spec = load_document(get_bytes(client, url), f"{access.server}{url}")
                 if serves_kind(spec, kind, group_version):
                     return spec

@@ -23,7 +23,7 @@ from typing import Any
 from jsonpath_ng.ext.parser import parse as parse_jsonpath
 
 from generator.errors import ApigenError, pointer
-from generator.spec.load import parse_bytes
+from generator.spec.load import check_local_refs, parse_bytes
 
 
 def merge(into: Any, update: Any) -> Any:
@@ -58,25 +58,41 @@ def apply_overlay(document: dict[str, Any], overlay_bytes: bytes, source: str) -
             raise ApigenError(
                 f"bad JSONPath {action['target']!r}: {exc}", source=source, pointer=at + "/target"
             ) from None
-        matches = path.find(result)
-        if not matches:
+        try:
+            result = apply_action(result, path, action, source, at)
+        except ApigenError:
+            raise
+        except Exception as exc:  # jsonpath_ng fails on nodes it cannot walk
             raise ApigenError(
-                f"target {action['target']!r} selects nothing in the spec",
+                f"cannot apply {action['target']!r}: {type(exc).__name__}: {exc}",
                 source=source,
-                pointer=at + "/target",
-            )
-        if action.get("remove") is True:
-            remaining = path.filter(lambda _: True, result)
-            if not isinstance(remaining, dict):  # jsonpath_ng's type allows it; `$` keeps the root
-                raise ApigenError(
-                    "an action may not remove the whole document", source=source, pointer=at
-                )
-            result = remaining
-        elif "update" in action:
-            for match in matches:
-                result = match.full_path.update(result, merge(match.value, action["update"]))
-        else:
+                pointer=at,
+            ) from None
+        if not isinstance(result, dict):
             raise ApigenError(
-                "an action needs 'update' or 'remove: true'", source=source, pointer=at
+                "the action replaces the whole document with something that is not an object",
+                source=source,
+                pointer=at,
             )
+    check_local_refs(result, source)  # an overlay must not bring in a remote $ref either
+    return result
+
+
+def apply_action(
+    document: dict[str, Any], path: Any, action: dict[str, Any], source: str, at: str
+) -> Any:
+    result: Any = document
+    matches = path.find(result)
+    if not matches:
+        raise ApigenError(
+            f"target {action['target']!r} selects nothing in the spec",
+            source=source,
+            pointer=at + "/target",
+        )
+    if action.get("remove") is True:
+        return path.filter(lambda _: True, result)
+    if "update" not in action:
+        raise ApigenError("an action needs 'update' or 'remove: true'", source=source, pointer=at)
+    for match in matches:
+        result = match.full_path.update(result, merge(match.value, action["update"]))
     return result

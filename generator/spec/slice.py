@@ -109,31 +109,48 @@ def schema_closure(schemas: dict[str, Any], root: str, source: str) -> list[str]
     return sorted(edges)
 
 
-def reject_cycles(edges: dict[str, list[str]], source: str) -> None:
-    """Recursive schemas cannot become flat models and straight-line validators."""
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+MAX_REF_DEPTH = 64  # the longest chain of schemas referring to each other; Kubernetes' is < 10
 
-    def visit(name: str, trail: list[str]) -> None:
-        state[name] = 1
-        for target in edges[name]:
-            if state.get(target) == 1:
-                cycle = (
-                    " -> ".join(trail[trail.index(target) :] + [name, target])
-                    if target in trail
-                    else f"{name} -> {target}"
-                )
+
+def reject_cycles(edges: dict[str, list[str]], source: str) -> None:
+    """Recursive schemas cannot become flat models and straight-line validators.
+
+    Walked with an explicit stack (a chain of a thousand refs must not exhaust
+    Python's), which also bounds how long a chain of refs may be."""
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    depth: dict[str, int] = {}  # the longest chain of refs from a finished schema
+    for start in sorted(edges):
+        if start in state:
+            continue
+        trail: list[str] = [start]
+        pending: list[list[str]] = [list(reversed(edges[start]))]
+        state[start] = 1
+        while trail:
+            name = trail[-1]
+            if pending[-1]:
+                target = pending[-1].pop()
+                if state.get(target) == 1:
+                    cycle = " -> ".join(trail[trail.index(target) :] + [target])
+                    raise ApigenError(
+                        f"$ref cycle: {cycle}",
+                        source=source,
+                        pointer=pointer("components", "schemas", name),
+                    )
+                if target not in state:
+                    state[target] = 1
+                    trail.append(target)
+                    pending.append(list(reversed(edges[target])))
+                continue
+            depth[name] = 1 + max((depth[t] for t in edges[name]), default=0)
+            if depth[name] > MAX_REF_DEPTH:
                 raise ApigenError(
-                    f"$ref cycle: {cycle}",
+                    f"a chain of more than {MAX_REF_DEPTH} $refs starts here",
                     source=source,
                     pointer=pointer("components", "schemas", name),
                 )
-            if target not in state:
-                visit(target, trail + [name])
-        state[name] = 2
-
-    for name in sorted(edges):
-        if name not in state:
-            visit(name, [])
+            state[name] = 2
+            trail.pop()
+            pending.pop()
 
 
 def resolve_parameter(

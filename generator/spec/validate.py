@@ -13,6 +13,11 @@ from typing import Any
 
 from generator.errors import ApigenError, pointer
 from generator.render.cache import memo_text
+from generator.spec.load import check_local_refs
+
+# The base URI the validator resolves against: not a file, not a URL it could fetch.
+DOCUMENT_URI = "urn:apigen:document"
+REMOTE_REF_MESSAGE = "a $ref leaves the document; only local refs ('#/...') are read"
 
 
 def first_problem(document: dict[str, Any]) -> tuple[str, str] | None:
@@ -32,14 +37,50 @@ def first_problem(document: dict[str, Any]) -> tuple[str, str] | None:
     return None if found is None else (found[0], found[1])
 
 
+class RemoteRefRefused(Exception):
+    """Raised by the validator's resolver for any `$ref` outside the document."""
+
+
+class NoRetrieval(dict[str, Any]):
+    """The validator's handlers, by URI scheme: every scheme (file, http, https,
+    and any other) maps to a handler that refuses. jsonschema-path falls back to
+    urllib for a scheme it has no handler for, so "no handlers" would not do."""
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __getitem__(self, scheme: str) -> Any:
+        return refuse_retrieval
+
+
+def refuse_retrieval(uri: str) -> Any:
+    raise RemoteRefRefused(uri)
+
+
+def caused_by_remote_ref(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, RemoteRefRefused):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def run_validator(document: dict[str, Any]) -> tuple[str, str] | None:
     from jsonschema.exceptions import best_match
-    from openapi_spec_validator import validate as validate_openapi
+    from jsonschema_path import SchemaPath
+    from openapi_spec_validator.shortcuts import get_validator_cls
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
     try:
-        validate_openapi(document)
+        # As openapi_spec_validator.validate, with a resolver that cannot leave the document.
+        spec = SchemaPath.from_dict(document, base_uri=DOCUMENT_URI, handlers=NoRetrieval())
+        get_validator_cls(document)(spec).validate()
     except OpenAPIValidationError as exc:
+        if caused_by_remote_ref(exc):
+            return "", REMOTE_REF_MESSAGE
         # A failed oneOf hides the real cause in its context: take the deepest match.
         best: Any = exc
         while getattr(best, "context", None):
@@ -50,10 +91,17 @@ def run_validator(document: dict[str, Any]) -> tuple[str, str] | None:
         if "is not valid under any of the" in message:  # the message would repeat the value
             message = "matches none of the forms allowed here (not a valid schema or $ref)"
         return where, message if len(message) <= 200 else message[:197] + "..."
+    except RecursionError:
+        return "", "nested too deeply to validate"
+    except Exception as exc:  # the resolver's refusal, wrapped by referencing or pathable
+        if caused_by_remote_ref(exc):
+            return "", REMOTE_REF_MESSAGE
+        raise
     return None
 
 
 def validate_document(document: dict[str, Any], source: str) -> None:
+    check_local_refs(document, source)  # before any validator sees it
     problem = first_problem(document)
     if problem is not None:
         where, message = problem
