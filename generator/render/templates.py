@@ -43,10 +43,14 @@ def render_template(name: str, context: dict[str, Any], user_templates: Path | N
     try:
         template = environment(user_templates).get_template(name)
     except jinja2.TemplateNotFound:
-        raise ApigenError("template not found", source=template_source(name, user_templates)) from None
+        raise ApigenError(
+            "template not found", source=template_source(name, user_templates)
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or template_source(name, user_templates)
-        raise ApigenError(f"template syntax error: {exc.message}", source=f"{where}:{exc.lineno}") from None
+        raise ApigenError(
+            f"template syntax error: {exc.message}", source=f"{where}:{exc.lineno}"
+        ) from None
     try:
         return template.render(**context)
     except jinja2.TemplateError as exc:

@@ -160,10 +160,10 @@ def split_aliases(source: str) -> str:
                 begin = starts[keyword.lineno - 1] + keyword.col_offset
                 end = starts[keyword.end_lineno - 1] + (keyword.end_col_offset or 0)
                 literal = ast.get_source_segment(source, keyword.value) or ""
-                text = f"validation_alias={literal}, serialization_alias={literal}"
-                edits.append((begin, end, text.encode("utf-8")))
-    for begin, end, text in sorted(edits, reverse=True):
-        data = data[:begin] + text + data[end:]
+                both = f"validation_alias={literal}, serialization_alias={literal}"
+                edits.append((begin, end, both.encode("utf-8")))
+    for begin, end, replacement in sorted(edits, reverse=True):
+        data = data[:begin] + replacement + data[end:]
     return data.decode("utf-8")
 
 
