@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import tomllib
 from pathlib import Path
@@ -84,7 +85,8 @@ def target_toml(
     lines = ["", "# Written by `apigen init`: `apigen generate` / `apigen check` use it."]
     if with_default:
         lines += ["[tool.apigen]", f"default = {toml_string(name)}", ""]
-    lines.append(f"[tool.apigen.targets.{toml_string(name)}]")
+    key = name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else toml_string(name)
+    lines.append(f"[tool.apigen.targets.{key}]")
     lines += [f"{key} = {toml_string(value)}" for key, value in values.items()]
     if extensions:
         lines.append(f"extensions = [{', '.join(toml_string(e) for e in extensions)}]")
