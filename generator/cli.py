@@ -7,24 +7,49 @@ Exit codes: 0 success, 1 a difference found (`check`), 2 an error.
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.config import Target, find_project_root, resolve_target
+from generator.config import (
+    Target,
+    artifact_groups,
+    command_line_target,
+    configured_or_embedded,
+    project_root_or_none,
+)
 from generator.errors import ApigenError
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_ERROR = 0, 1, 2
 
 
 def chosen_target(args: argparse.Namespace) -> Target:
-    target = resolve_target(args.target, find_project_root())
-    if getattr(args, "spec", None):
-        target = target.with_spec(Path(args.spec))
-    if getattr(args, "out", None):
-        target = target.with_output(Path(args.out))
-    return target
+    """The configured target (or the embedded default), changed by the command line."""
+    base = configured_or_embedded(args.target)
+    spec = Path(args.spec) if getattr(args, "spec", None) else None
+    kinds = tuple(getattr(args, "kind", None) or ())
+    group_version = getattr(args, "group_version", None)
+    if spec is not None and not kinds:
+        from generator.drift.importer import recorded_kinds
+
+        kinds, recorded_group_version = recorded_kinds(spec)
+        group_version = group_version or recorded_group_version
+    if len(kinds) > 1:  # until the pipeline renders several kinds into one package
+        raise ApigenError(f"one kind per package for now; got {', '.join(kinds)}")
+    artifacts = None
+    if getattr(args, "artifacts", None):
+        chosen = [name.strip() for name in args.artifacts.split(",") if name.strip()]
+        artifacts = artifact_groups(chosen, "--artifacts")
+    return command_line_target(
+        base,
+        spec=spec,
+        kinds=kinds,
+        group_version=group_version,
+        package_dir=Path(args.out).absolute() if getattr(args, "out", None) else None,
+        artifacts=artifacts,
+    )
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -32,9 +57,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from generator.render.pipeline import generate
 
     target = chosen_target(args)
-    check_destination(target.package_dir, find_project_root())  # before any work
+    project_root = project_root_or_none()
+    check_destination(target.package_dir, project_root)  # before any work
     files = generate(target)
-    write_package(files, target.package_dir, project_root=find_project_root())
+    write_package(files, target.package_dir, project_root=project_root)
     print(f"wrote {len(files)} files to {target.package_dir}")
     return EXIT_OK
 
@@ -53,11 +79,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(f"{target.package_dir} differs from what the spec and templates generate:")
         print(comparison.report(target.package_dir), end="")
-        print("run `apigen generate` (make generate) and commit the result")
+        print(f"run `{regenerate_command(args)}` and commit the result")
     status = EXIT_OK if comparison.equal else EXIT_DIFFERENT
     if args.spec_against:
         status = max(status, check_drift(target, args))
     return status
+
+
+def regenerate_command(args: argparse.Namespace) -> str:
+    """The `apigen generate` command line that rewrites what `check` compared."""
+    words = ["apigen", "generate"]
+    for option in ("target", "spec", "group_version", "artifacts", "out"):
+        value = getattr(args, option, None)
+        if value:
+            words += [f"--{option.replace('_', '-')}", shlex.quote(str(value))]
+    for kind in getattr(args, "kind", None) or ():
+        words += ["--kind", shlex.quote(kind)]
+    return " ".join(words)
 
 
 def check_drift(target: Target, args: argparse.Namespace) -> int:
@@ -113,7 +151,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     kind, group_version = args.kind, args.group_version
     if kind is None:
-        default = resolve_target(None, find_project_root())
+        default = configured_or_embedded(None)
         kind, group_version = default.kind, group_version or default.group_version
     old, new = (
         read_source(source, kind=kind, group_version=group_version, context=args.context)
@@ -140,6 +178,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from generator.project import init_project
+
+    for line in init_project(
+        Path.cwd(),
+        name=args.name,
+        spec_dir=Path(args.spec_dir),
+        package_dir=Path(args.package),
+        source=args.source,
+        kind=args.kind,
+        group_version=args.group_version,
+    ):
+        print(line)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="apigen",
@@ -158,6 +212,19 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sub.add_argument(
             "--out", help="the package folder to write, e.g. /tmp/x/authentication_k8s_io_v1"
+        )
+        sub.add_argument(
+            "--kind",
+            action="append",
+            help="generate this kind of --spec, with no target configured (repeatable)",
+        )
+        sub.add_argument(
+            "--group-version", help="the kind's group/version, e.g. authentication.k8s.io/v1"
+        )
+        sub.add_argument(
+            "--artifacts",
+            metavar="LIST",
+            help="comma-separated: models,validators,client,server (default: the target's, all)",
         )
 
     generate = commands.add_parser("generate", help="regenerate the package from the spec")
@@ -204,6 +271,26 @@ def build_parser() -> argparse.ArgumentParser:
     fail_on_option(diff)
     diff.set_defaults(run=cmd_diff)
 
+    init = commands.add_parser(
+        "init", help="add a target to this project's pyproject.toml, with its spec vendored"
+    )
+    init.add_argument(
+        "--package",
+        required=True,
+        help="the package folder to generate, e.g. src/myapp/_k8s/authentication_k8s_io_v1",
+    )
+    init.add_argument(
+        "--spec-dir", default="specs", help="the folder to vendor the spec into (default: specs)"
+    )
+    init.add_argument(
+        "--source",
+        help="slice the kind from this document (file, URL or `cluster`) instead of the embedded TokenRequest spec",
+    )
+    init.add_argument("--kind", help="the kind to slice from --source")
+    init.add_argument("--group-version", help="e.g. authentication.k8s.io/v1")
+    init.add_argument("--name", help="the target's name (default: the kind, lower case)")
+    init.set_defaults(run=cmd_init)
+
     serve = commands.add_parser(
         "serve",
         help="run the target's generated server: apigen serve [--target T] -- --port 8443 ...",
@@ -229,3 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug or an unforeseen environment: still one line, exit 2
+        detail = " ".join(str(exc).split()) or "no message"
+        print(f"apigen: internal error: {type(exc).__name__}: {detail}", file=sys.stderr)
+        return EXIT_ERROR

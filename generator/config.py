@@ -10,8 +10,13 @@
     kind = "TokenRequest"
     group_version = "authentication.k8s.io/v1"
     package = "generated/authentication_k8s_io_v1"
+    extensions = ["tokenrequest"]                                         # optional
+    artifacts = ["models", "validators", "client", "server"]              # optional: all
 
-Relative paths are relative to the folder holding pyproject.toml.
+Relative paths are relative to the folder holding pyproject.toml. With no
+`[tool.apigen]` section (or no pyproject.toml at all) the target is the one
+embedded in apigen, `embedded_default_target()`; a command line with `--spec`
+and `--kind` needs no target at all (`command_line_target`).
 """
 
 from __future__ import annotations
@@ -19,8 +24,19 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from generator.errors import ApigenError
+
+ARTIFACT_GROUPS = ("models", "validators", "client", "server")
+# What each group imports from the others: choosing one brings these along.
+ARTIFACT_NEEDS: dict[str, tuple[str, ...]] = {
+    "models": ("validators",),  # KubeModel.validate_k8s
+    "validators": ("models",),
+    "client": ("models", "validators"),
+    "server": ("models", "validators"),
+}
+EMBEDDED_PACKAGE = "authentication_k8s_io_v1"
 
 
 @dataclass(frozen=True)
@@ -52,12 +68,66 @@ class Target:
         return replace(self, package_dir=package_dir)
 
 
+def embedded_default_target(package_dir: Path | None = None) -> Target:
+    """The TokenRequest target that ships inside apigen: the one place that defines it.
+
+    Used where no `[tool.apigen]` target is configured; the files are package
+    data (generator/resources.py), so it works from any folder.
+    """
+    from generator.resources import specs_folder
+
+    folder = specs_folder() / "authentication.k8s.io" / "v1"
+    return Target(
+        name="embedded",
+        spec=folder / "tokenrequest.openapi.json",
+        kinds=("TokenRequest",),
+        package_dir=package_dir or Path.cwd() / EMBEDDED_PACKAGE,
+        group_version="authentication.k8s.io/v1",
+        overlay=folder / "tokenrequest.overlay.yaml",
+        proto=folder / "tokenrequest.proto",
+        extensions=("tokenrequest",),
+    )
+
+
+def artifact_groups(chosen: list[str] | tuple[str, ...], source: str) -> tuple[str, ...]:
+    """The artifact groups to write: the chosen ones and those they import, in a fixed order."""
+    unknown = [name for name in chosen if name not in ARTIFACT_GROUPS]
+    if unknown or not chosen:
+        raise ApigenError(
+            f"unknown artifacts {', '.join(map(repr, unknown)) or '(none given)'}; "
+            f"choose from {', '.join(ARTIFACT_GROUPS)}",
+            source=source,
+        )
+    wanted = set(chosen)
+    for name in chosen:
+        wanted.update(ARTIFACT_NEEDS[name])
+    return tuple(name for name in ARTIFACT_GROUPS if name in wanted)
+
+
 def find_project_root(start: Path | None = None) -> Path:
+    root = project_root_or_none(start)
+    if root is None:
+        here = (start or Path.cwd()).resolve()
+        raise ApigenError("no pyproject.toml here or in any parent folder", source=str(here))
+    return root
+
+
+def project_root_or_none(start: Path | None = None) -> Path | None:
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "pyproject.toml").is_file():
             return folder
-    raise ApigenError("no pyproject.toml here or in any parent folder", source=str(here))
+    return None
+
+
+def has_targets(root: Path) -> bool:
+    """Whether the project's pyproject.toml has a `[tool.apigen]` section (read errors: yes,
+    so that `load_targets` reports them)."""
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return True
+    return isinstance(data.get("tool", {}).get("apigen"), dict)
 
 
 def inside_project(root: Path, relative: str, target: str, pyproject: Path) -> Path:
@@ -90,18 +160,36 @@ def load_targets(root: Path) -> tuple[dict[str, Target], str]:
         if missing:
             raise ApigenError(f"target {name!r} lacks {', '.join(missing)}", source=str(pyproject))
 
-        def path(key: str, raw: dict[str, str] = raw) -> Path | None:
+        def path(key: str, raw: dict[str, Any] = raw) -> Path | None:
             return root / raw[key] if raw.get(key) else None
 
+        def names(key: str, raw: dict[str, Any] = raw, name: str = name) -> tuple[str, ...]:
+            value = raw.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ApigenError(
+                    f"target {name!r}: {key} must be a list of strings", source=str(pyproject)
+                )
+            return tuple(value)
+
+        kinds = names("kinds") if "kinds" in raw else (str(raw["kind"]),)
+        if not kinds:
+            raise ApigenError(f"target {name!r}: kinds is empty", source=str(pyproject))
+        artifacts = (
+            artifact_groups(names("artifacts"), f"{pyproject} (target {name!r})")
+            if "artifacts" in raw
+            else ARTIFACT_GROUPS
+        )
         targets[name] = Target(
             name=name,
             spec=root / raw["spec"],
-            kinds=tuple(raw["kinds"]) if "kinds" in raw else (raw["kind"],),
+            kinds=kinds,
             package_dir=inside_project(root, raw["package"], name, pyproject),
             group_version=raw.get("group_version"),
             overlay=path("overlay"),
             proto=path("proto"),
             templates=path("templates"),
+            extensions=names("extensions"),
+            artifacts=artifacts,
         )
     default = section.get("default") or sorted(targets)[0]
     if default not in targets:
@@ -115,3 +203,54 @@ def resolve_target(name: str | None, root: Path | None = None) -> Target:
     if chosen not in targets:
         raise ApigenError(f"no target {chosen!r}; known: {', '.join(sorted(targets))}")
     return targets[chosen]
+
+
+def configured_or_embedded(name: str | None, start: Path | None = None) -> Target:
+    """The project's target `name` (or its default); with no `[tool.apigen]` in reach and no
+    name asked for, the embedded default target."""
+    root = project_root_or_none(start)
+    if root is not None and (name is not None or has_targets(root)):
+        return resolve_target(name, root)
+    if name is not None:
+        raise ApigenError(f"no target {name!r}: no pyproject.toml with [tool.apigen] here")
+    return embedded_default_target()
+
+
+def command_line_target(
+    base: Target,
+    *,
+    spec: Path | None,
+    kinds: tuple[str, ...],
+    group_version: str | None,
+    package_dir: Path | None,
+    artifacts: tuple[str, ...] | None,
+) -> Target:
+    """The target a command line asks for, on top of `base` (configured or embedded).
+
+    Kinds other than the base target's make a target of the command line alone:
+    the base's overlay, proto and extensions are for its own kinds, so they go,
+    and the package folder must be given (`--out`).
+    """
+    target = base
+    if kinds and kinds != base.kinds:
+        if package_dir is None:
+            raise ApigenError(
+                f"--kind {kinds[0]} is not the target's kind ({base.kind}): give --out DIR/PACKAGE"
+            )
+        target = Target(
+            name="command-line",
+            spec=spec or base.spec,
+            kinds=kinds,
+            package_dir=package_dir,
+            group_version=group_version,
+            templates=base.templates,
+        )
+    elif group_version is not None:
+        target = replace(target, group_version=group_version)
+    if spec is not None:
+        target = target.with_spec(spec)
+    if package_dir is not None:
+        target = target.with_output(package_dir)
+    if artifacts is not None:
+        target = replace(target, artifacts=artifacts)
+    return target

@@ -20,4 +20,11 @@ def run_server(target: Target, server_args: Sequence[str]) -> None:
     if arguments[:1] == ["--"]:  # the separator between apigen's options and the server's
         arguments = arguments[1:]
     sys.path.insert(0, str(target.package_dir.parent))  # uvicorn's workers inherit it
-    importlib.import_module(f"{target.package}.server").main(arguments)
+    try:
+        server = importlib.import_module(f"{target.package}.server")
+    except ModuleNotFoundError as exc:
+        raise ApigenError(
+            f"the server needs {exc.name}: pip install 'kube-apigen[server]'",
+            source=str(target.package_dir / "server.py"),
+        ) from None
+    server.main(arguments)

@@ -46,7 +46,7 @@ sys.path.insert(0, {str(package_dir.parent)!r})
 for name in {modules!r}:
     importlib.import_module("widget_v1." + name)
 from widget_v1.models import Widget
-print(json.dumps({{n: [f.alias or n, ""] for n, f in Widget.model_fields.items()}}))
+print(json.dumps({{n: [f.serialization_alias or f.alias or n, ""] for n, f in Widget.model_fields.items()}}))
 """
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False

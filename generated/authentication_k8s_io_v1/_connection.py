@@ -13,6 +13,7 @@ of the clients in `client`. TLS contexts and the bearer token live here too.
 from __future__ import annotations
 
 import base64
+import importlib
 import os
 import ssl
 import tempfile
@@ -22,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 
 SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 
@@ -131,6 +131,15 @@ def kubeconfig_paths(path: str | Path | None = None) -> list[Path]:
     return [Path(p).expanduser() for p in listed] or [Path.home() / ".kube" / "config"]
 
 
+def _yaml() -> Any:
+    """PyYAML, imported only when a kubeconfig is read: the rest of the client needs only
+    httpx. Imported by name, so that type-checking a project without PyYAML passes too."""
+    try:
+        return importlib.import_module("yaml")
+    except ImportError:
+        raise ConfigError("reading a kubeconfig needs PyYAML: pip install pyyaml") from None
+
+
 @dataclass
 class _Kubeconfig:
     """Several kubeconfig files merged as kubectl does: for each name the first
@@ -143,6 +152,7 @@ class _Kubeconfig:
     )
 
     def merge(self, path: Path) -> None:
+        yaml = _yaml()
         try:
             document = yaml.safe_load(path.read_text()) or {}
         except (OSError, yaml.YAMLError) as error:

@@ -22,6 +22,8 @@ from generator.spec.load import LoadedSpec, read_bytes
 from generator.spec.slice import slice_kind
 
 OVERLAY_SUFFIXES = (".overlay.yaml", ".overlay.yml", ".overlay.json")
+# In the info block of an imported spec: what it holds, so that `generate --spec` needs no --kind.
+KINDS_KEY, GROUP_VERSION_KEY = "x-apigen-kinds", "x-apigen-group-version"
 
 
 @dataclass(frozen=True)
@@ -94,14 +96,31 @@ def import_kind(spec: LoadedSpec, kind: str, group_version: str | None = None) -
         )
     document = wrap_described_refs(sliced)
     schema = document["components"]["schemas"][root]
-    document["info"] = slice_info(
-        kind, group_version or group_version_of(schema), spec.document.get("info", {})
-    )
+    resolved_group_version = group_version or group_version_of(schema)
+    document["info"] = {
+        **slice_info(kind, resolved_group_version, spec.document.get("info", {})),
+        KINDS_KEY: [kind],
+        GROUP_VERSION_KEY: resolved_group_version,
+    }
     validate_document(document, spec.source)
     operations = sum(
         1 for item in document["paths"].values() for key in item if key != "parameters"
     )
     return ImportedSpec(document=document, root=root, operations=operations)
+
+
+def recorded_kinds(spec_path: Path) -> tuple[tuple[str, ...], str | None]:
+    """The kinds and group-version an `apigen import` result records; ((), None) for others."""
+    from generator.spec.load import load_spec
+
+    info = load_spec(spec_path).document.get("info")
+    if not isinstance(info, dict):
+        return (), None
+    kinds = info.get(KINDS_KEY)
+    group_version = info.get(GROUP_VERSION_KEY)
+    if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+        return (), None
+    return tuple(kinds), group_version if isinstance(group_version, str) else None
 
 
 def dump_spec(document: dict[str, Any]) -> str:

@@ -54,11 +54,17 @@ def build_api(target: Target) -> Api:
     return api
 
 
-def render_files(api: Api, user_templates: Path | None = None) -> dict[Path, str]:
-    """render -> format, for every artifact."""
+def render_files(
+    api: Api,
+    user_templates: Path | None = None,
+    groups: tuple[str, ...] = ("models", "validators", "client", "server"),
+) -> dict[Path, str]:
+    """render -> format, for every artifact of the chosen groups (package files always)."""
     given = RenderInput(api=api, user_templates=user_templates)
     files: dict[Path, str] = {}
     for artifact in ARTIFACTS:
+        if artifact.group != "package" and artifact.group not in groups:
+            continue
         text = artifact.produce(given)
         if artifact.fix_imports:
             text = fix_imports(text, artifact.path)
@@ -70,4 +76,4 @@ def render_files(api: Api, user_templates: Path | None = None) -> dict[Path, str
 
 def generate(target: Target) -> dict[Path, str]:
     """Every file of the package, by path relative to the package folder."""
-    return render_files(build_api(target), target.templates)
+    return render_files(build_api(target), target.templates, target.artifacts)

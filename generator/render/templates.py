@@ -1,7 +1,7 @@
 """Stage 5, render: Jinja2 templates fed plain data from the IR.
 
-Templates live in `templates/` beside this package; a target may name a folder
-of its own whose files override the built-in ones one by one. Undefined
+The built-in templates come with the package (`generator.resources`); a target
+may name a folder of its own whose files override the built-in ones one by one. Undefined
 variables are errors (StrictUndefined). Spec text reaches templates only
 through the filters below, which make it safe (see `generator.render.text`).
 """
@@ -14,15 +14,15 @@ from typing import Any
 
 import jinja2
 
+from generator.errors import ApigenError
 from generator.render.text import comment, docstring_body, py_string, wrap
-
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+from generator.resources import runtime_folder, templates_folder
 
 
 @lru_cache(maxsize=8)
 def environment(user_templates: Path | None = None) -> jinja2.Environment:
     folders = [str(user_templates)] if user_templates else []
-    folders.append(str(BUILTIN_TEMPLATES))
+    folders.append(str(templates_folder()))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
         undefined=jinja2.StrictUndefined,
@@ -39,13 +39,35 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
 
 
 def render_template(name: str, context: dict[str, Any], user_templates: Path | None = None) -> str:
-    return environment(user_templates).get_template(name).render(**context)
+    """One template rendered; a missing or broken template is an ApigenError naming it."""
+    try:
+        template = environment(user_templates).get_template(name)
+    except jinja2.TemplateNotFound:
+        raise ApigenError(
+            "template not found", source=template_source(name, user_templates)
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or template_source(name, user_templates)
+        raise ApigenError(
+            f"template syntax error: {exc.message}", source=f"{where}:{exc.lineno}"
+        ) from None
+    try:
+        return template.render(**context)
+    except jinja2.TemplateError as exc:
+        raise ApigenError(f"template failed: {exc}", source=template.filename or name) from None
 
 
-RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
+def template_source(name: str, user_templates: Path | None) -> str:
+    """Where a template is looked for, for an error message."""
+    places = [str(user_templates / name)] if user_templates else []
+    return " or ".join([*places, str(templates_folder() / name)])
 
 
 @lru_cache(maxsize=64)
 def runtime_source(module: str) -> str:
     """The text of a fixed runtime module (generator/runtime/MODULE)."""
-    return (RUNTIME / module).read_text(encoding="utf-8")
+    path = runtime_folder() / module
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ApigenError(f"cannot read runtime module: {exc.strerror}", source=str(path)) from None

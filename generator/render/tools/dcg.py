@@ -10,6 +10,7 @@ files laid over them one by one, so one can be overridden and the rest kept.
 
 from __future__ import annotations
 
+import ast
 import json
 import tempfile
 from collections import defaultdict
@@ -19,8 +20,8 @@ from typing import Any
 from generator.errors import ApigenError
 from generator.ir.model import Api, Field, Model, TypeRef
 from generator.render.cache import memo_text
-from generator.render.templates import BUILTIN_TEMPLATES
 from generator.render.text import docstring_body
+from generator.resources import templates_folder
 
 SCHEMA_REF = "#/components/schemas/"
 
@@ -107,7 +108,7 @@ def models_schema(api: Api) -> dict[str, Any]:
 def model_templates(user_templates: Path | None) -> dict[str, str]:
     """The models templates by relative name: the built-in ones, with the target's
     own `models/` files laid over them (datamodel-code-generator takes one folder)."""
-    folders = [BUILTIN_TEMPLATES / "models"]
+    folders = [templates_folder() / "models"]
     if user_templates and (user_templates / "models").is_dir():
         folders.append(user_templates / "models")
     return {
@@ -124,13 +125,46 @@ def render_models(api: Api, header: str, user_templates: Path | None = None) -> 
     docs = docs_data(api)
     aliases = field_names(api)
     templates = model_templates(user_templates)
-    return memo_text(
+    source = memo_text(
         "datamodel-code-generator",
         ["datamodel-code-generator", "pydantic"],
         [schema, json.dumps(docs, sort_keys=True), json.dumps(aliases, sort_keys=True), header,
          json.dumps(templates, sort_keys=True)],
         lambda: run_datamodel_codegen(api.source_name, schema, docs, aliases, header, templates),
     )  # fmt: skip
+    return split_aliases(source)
+
+
+def split_aliases(source: str) -> str:
+    """`Field(..., alias=X)` becomes `Field(..., validation_alias=X, serialization_alias=X)`.
+
+    Type checkers take a field's `alias` as its constructor parameter (PEP 681),
+    so with it `TokenRequestSpec(expiration_seconds=...)` would not type-check.
+    With the two aliases instead, the snake_case name is the typed parameter,
+    and KubeModel's config (validate_by_name, validate_by_alias,
+    serialize_by_alias) still reads and writes the JSON name. X is copied as
+    the literal datamodel-code-generator wrote.
+    """
+    data = source.encode("utf-8")  # ast offsets count UTF-8 bytes
+    starts = [0]
+    for line in data.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    edits: list[tuple[int, int, bytes]] = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        if node.func.id != "Field":
+            continue
+        for keyword in node.keywords:
+            if keyword.arg == "alias" and keyword.end_lineno is not None:
+                begin = starts[keyword.lineno - 1] + keyword.col_offset
+                end = starts[keyword.end_lineno - 1] + (keyword.end_col_offset or 0)
+                literal = ast.get_source_segment(source, keyword.value) or ""
+                both = f"validation_alias={literal}, serialization_alias={literal}"
+                edits.append((begin, end, both.encode("utf-8")))
+    for begin, end, replacement in sorted(edits, reverse=True):
+        data = data[:begin] + replacement + data[end:]
+    return data.decode("utf-8")
 
 
 def run_datamodel_codegen(
