@@ -19,6 +19,15 @@ from generator.spec.convert import HTTP_METHODS
 SCHEMA_PREFIX = "#/components/schemas/"
 
 
+def is_model_schema(schema: Any) -> bool:
+    """Objects with properties become classes; everything else is inlined."""
+    return (
+        isinstance(schema, dict)
+        and bool(schema.get("properties"))
+        and schema.get("type", "object") == "object"
+    )
+
+
 def ref_name(ref: str) -> str | None:
     """The schema name a local `$ref` points at (pointer escapes decoded), else None."""
     if not ref.startswith(SCHEMA_PREFIX):
