@@ -27,7 +27,7 @@ from generator.ir.model import (
     Response,
     TypeRef,
 )  # fmt: skip
-from generator.ir.naming import class_name, python_name, unique_python_names
+from generator.ir.naming import class_name, model_field_names, python_name
 from generator.spec.convert import HTTP_METHODS
 from generator.spec.slice import is_model_schema, ref_name
 
@@ -170,7 +170,7 @@ class Lowering:
         required = set(schema.get("required", []))
         json_names = list(properties)
         fields = []
-        for json_name, py_name in zip(json_names, unique_python_names(json_names), strict=True):
+        for json_name, py_name in zip(json_names, model_field_names(json_names), strict=True):
             prop = properties[json_name]
             if not isinstance(prop, dict):
                 raise ApigenError(
