@@ -264,6 +264,7 @@ def test_json_schema_props_is_a_self_referencing_model(kind_goldens: dict[str, G
         ("Deployment", "Deployment", ("spec", "strategy", "rollingUpdate", "maxUnavailable", 1.5),
          "spec.strategy.rollingUpdate.maxUnavailable"),
         ("Node", "Node", ("status", "capacity", "cpu", True), "status.capacity[cpu]"),
+        ("Node", "Node", ("status", "capacity", "memory", "16 gigs"), "status.capacity[memory]"),
         ("Event", "Event", ("eventTime", "yesterday"), "eventTime"),
         ("CustomResourceDefinition", "CustomResourceDefinition",
          ("spec", "versions", 0, "schema", "openAPIV3Schema", "additionalProperties", "no"),
@@ -280,3 +281,13 @@ def test_validators_refuse_wrong_types_in_the_new_formats(
     node[change[-2]] = change[-1]
     errors = kind_goldens[kind].module("validators").VALIDATORS[model](data)
     assert [e.field for e in errors] == [field], errors
+
+
+def test_a_quantity_is_checked_as_kube_apiserver_reads_it(kind_goldens: dict[str, Golden]) -> None:
+    validate = kind_goldens["Node"].module("validators").VALIDATORS["Node"]
+    for good in ("500m", "1Gi", "16G", "1e3", "+2", 0.5, 110):
+        assert validate({"status": {"capacity": {"x": good}}}) == [], good
+    (error,) = validate({"status": {"capacity": {"memory": "1 GiB"}}})
+    assert str(error).startswith(
+        'status.capacity[memory]: Invalid value: "1 GiB": quantities must match'
+    )
