@@ -16,7 +16,13 @@ from generator.render.tools.format import ruff_binary
 
 def test_tokenrequest_gets_its_operation_and_the_create_token_convenience():
     context = client_context(build_api(resolve_target(None)))
-    [operation] = context["operations"]
+    by_name = {op.python_name: op for op in context["operations"]}
+    assert set(by_name) == {
+        "create_namespaced_service_account_token",
+        "create_token_review",
+        "create_self_subject_review",
+    }
+    operation = by_name["create_namespaced_service_account_token"]
     assert operation.python_name == "create_namespaced_service_account_token"
     assert (operation.method, operation.body_validator, operation.object_name) == (
         "POST",

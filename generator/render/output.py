@@ -104,7 +104,7 @@ def has_header(path: Path) -> bool:
 
 def foreign_file(folder: Path) -> Path | None:
     """The first file that shows `folder` is not apigen's output, or None when it is
-    (empty, or every file listed by its manifest, or every file under apigen's header)."""
+    (empty, or every file listed by its manifest or under apigen's header)."""
     files, _ = walk(folder)
     listed = read_manifest(folder)
     for relative in files:
@@ -114,7 +114,7 @@ def foreign_file(folder: Path) -> Path | None:
             continue
         if listed is not None and relative.as_posix() in listed:
             continue
-        if listed is None and has_header(folder / relative):
+        if has_header(folder / relative):  # apigen's header proves it too (a merged checkout)
             continue
         return relative
     return None
@@ -128,8 +128,10 @@ def remove_generated(folder: Path) -> None:
     files, folders = walk(folder)
     for relative in files:
         path = folder / relative
-        ours = relative.suffix == ".pyc" or (
-            relative.as_posix() in listed if listed is not None else has_header(path)
+        ours = (
+            relative.suffix == ".pyc"
+            or (listed is not None and relative.as_posix() in listed)
+            or has_header(path)
         )
         if ours and relative != MANIFEST:
             with contextlib.suppress(OSError):

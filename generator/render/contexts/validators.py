@@ -29,6 +29,8 @@ from generator.ir.model import INT64_MAX, INT64_MIN, Api, Constraint, Field, Mod
 from generator.ir.naming import snake_case, validator_name
 from generator.render.text import py_string
 
+# What kube-apiserver accepts as a resource quantity (k8s.io/apimachinery/pkg/api/resource).
+QUANTITY_REGEX = r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$"
 # Integer formats and the range a value of each must fit.
 _INTEGER_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (INT64_MIN, INT64_MAX)}
 # Comparisons: what is compared (the value, or its length), the operator under which
@@ -56,10 +58,11 @@ _APPLIES_TO = {
 # Kinds whose strict-mode null is accepted even when required: the community
 # schemas make every definition (objects, Time) nullable, and an untyped schema
 # accepts any value.
-_NULLABLE_KINDS = ("model", "datetime", "object", "any")
+_NULLABLE_KINDS = ("model", "datetime", "object", "any", "union")
 _JSON_TYPE_NAMES = {
     "string": "string", "datetime": "string", "integer": "integer", "number": "number",
     "boolean": "boolean", "array": "array", "map": "object", "object": "object", "model": "object",
+    "int-or-string": "integer or string", "quantity": "string or number", "union": "object",
 }  # fmt: skip
 
 
@@ -154,6 +157,8 @@ def value_context(
     expression of its field path, evaluated only when an error is reported;
     `prefix_expr` is the path prefix handed to a nested model (`spec.`).
     """
+    if ref.kind == "microtime":  # checked as any RFC 3339 date-time; only its output differs
+        ref = TypeRef("datetime", format=ref.format, nullable=ref.nullable)
     node: dict[str, Any] = {
         "kind": ref.kind,
         "var": var,
@@ -166,6 +171,11 @@ def value_context(
         "checker": checker_name(ref.model) if ref.model else "",
         "prefix_expr": prefix_expr or f'{field_expr} + "."',
         "item": None,
+        # A union's members, each checked as its own value when the JSON type is its.
+        "options": [
+            value_context(option, (), var, field_expr, depth, constants, prefix_expr)
+            for option in ref.options
+        ],
     }
     if ref.item is not None and ref.item.kind != "any":
         # Items and map values: null is accepted in both modes (the community schemas make them nullable).
@@ -182,9 +192,12 @@ def value_context(
 
 def format_check(ref: TypeRef) -> dict[str, Any] | None:
     """The format a value of the right JSON type must still have: an integer's range
-    (int64 unless the format says int32, as Go decodes it), or an RFC 3339 date-time."""
+    (int64 unless the format says int32, as Go decodes it), an RFC 3339 date-time, or
+    a resource quantity."""
     if ref.kind == "datetime":
         return {"kind": "datetime", "detail": py_string("must be an RFC 3339 date-time")}
+    if ref.kind == "quantity":  # a string must read as a quantity; numbers always do
+        return {"kind": "quantity", "detail": "_QUANTITY_DETAIL"}
     if ref.kind != "integer":
         return None
     bits = "int32" if ref.format == "int32" else "int64"
@@ -261,6 +274,10 @@ def validators_context(api: Api) -> dict[str, Any]:
         "models": models,
         "root": root,
         **constants.template_data(),
+        "quantity_regex": py_string(QUANTITY_REGEX) if api.uses_type("quantity") else "",
+        "quantity_detail": py_string(
+            f"quantities must match the regular expression '{QUANTITY_REGEX}'"
+        ),
         "group": py_string(api.kind.group),
         "kind": py_string(api.kind.kind),
     }
