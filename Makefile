@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml setup.py | cksum | cut -d' ' -f1)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup tools generate check test lint typecheck bench clean
+.PHONY: setup tools generate check test lint typecheck bench clean dist
 
 # uv installs the ~110 pinned packages in seconds where pip takes minutes; it is
 # pinned too, and caches its downloads (~/.cache/uv) so a second set-up is fast.
@@ -34,6 +34,11 @@ generate: setup
 check: setup
 	$(BIN)/apigen check
 
+# The sdist and the wheel (kube-apigen), by the pinned uv: dist/. The tests build
+# their own copy, cached in .cache/install-tests/ (tests/installed.py).
+dist: setup
+	$(BIN)/uv build --out-dir dist .
+
 lint: setup
 	$(BIN)/ruff check generator tests bench generated
 	$(BIN)/ruff format --check generator tests bench
@@ -56,4 +61,4 @@ bench: setup
 	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache dist

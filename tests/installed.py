@@ -24,6 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "install-tests"
 LOCK = ROOT / "requirements.lock"
+PRE_COMMIT_HOME = CACHE / "pre-commit-home"  # pre-commit's clones and hook environments
 UV = Path(sys.executable).parent / "uv"
 MARKER = ".apigen-test-key"
 # What the build reads (README: the distribution's long description).
@@ -174,6 +175,7 @@ def hook_repository() -> tuple[Path, str]:
         GIT_CONFIG_NOSYSTEM="1",
     )
     if not complete:
+        shutil.rmtree(PRE_COMMIT_HOME, ignore_errors=True)  # it holds only older shas' envs
         folder.mkdir(parents=True)
         for name in source_files(HOOK_FILES):
             (folder / name).parent.mkdir(parents=True, exist_ok=True)

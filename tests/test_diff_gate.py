@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import ROOT, run_apigen, upstream_path
-
-from generator.config import resolve_target
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +60,8 @@ def test_pre_commit_hook_runs_apigen_check() -> None:
 
 
 def test_pre_commit_hook_fires_on_everything_the_bindings_are_made_from() -> None:
+    """In a consumer's repository the spec and the package can be anywhere: the hook runs on
+    every commit (tests/test_precommit.py runs it for real)."""
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    files = re.compile(next(h for h in hooks if h["id"] == "apigen-check")["files"])
-    target = resolve_target(None, ROOT)
-    inputs = [target.spec, target.overlay, target.proto, ROOT / "pyproject.toml"]
-    inputs += [path for path in (ROOT / "templates").rglob("*") if path.is_file()]
-    inputs += [path for path in target.package_dir.rglob("*.py")]
-    for path in inputs:
-        assert path is not None and files.search(path.relative_to(ROOT).as_posix()), path
-    for unrelated in ("README.md", "tests/test_diff_gate.py", "generator/cli.py"):
-        assert not files.search(unrelated)
+    hook = next(h for h in hooks if h["id"] == "apigen-check")
+    assert hook["always_run"] is True and "files" not in hook

@@ -121,7 +121,8 @@ def test_installed_apigen_writes_the_committed_package_in_an_empty_folder(
 def test_installed_apigen_generates_any_kind_of_any_document(tool: Path, tmp_path: Path) -> None:
     corpus = ROOT / "tests" / "corpus" / "keyword-names.openapi.json"
     out = tmp_path / "widgets"
-    options = ["--spec", corpus, "--kind", "Widget", "--out", out, "--artifacts", "models"]
+    options: list[str | Path] = ["--spec", corpus, "--kind", "Widget", "--out", out]
+    options += ["--artifacts", "models"]
     result = apigen(tool, "generate", *options, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sorted(tree(out)) == [

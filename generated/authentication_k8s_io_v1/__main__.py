@@ -15,13 +15,13 @@ Errors print `error: ...` on stderr and exit 1, as kubectl does.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import re
 import sys
 from collections.abc import Sequence
 
 import httpx
-import yaml
 
 from .client import ApiError, Client, ConfigError
 from .models import BoundObjectReference
@@ -96,7 +96,12 @@ def _create_token(client: Client, args: argparse.Namespace) -> str:
     if args.output == "json":
         return json.dumps(result.to_dict(), indent=4)
     if args.output == "yaml":
-        return yaml.safe_dump(result.to_dict(), default_flow_style=False).rstrip("\n")
+        try:
+            yaml = importlib.import_module("yaml")  # only -o yaml needs PyYAML
+        except ImportError:
+            raise ConfigError("-o yaml needs PyYAML: pip install pyyaml") from None
+        dumped: str = yaml.safe_dump(result.to_dict(), default_flow_style=False)
+        return dumped.rstrip("\n")
     return result.status.token if result.status else ""
 
 

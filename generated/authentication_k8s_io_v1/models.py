@@ -24,7 +24,7 @@ class BoundObjectReference(KubeModel):
     """BoundObjectReference is a reference to an object that a token is bound to."""
 
     api_version: str | None = Field(
-        None, validation_alias="apiVersion", serialization_alias="apiVersion"
+        default=None, validation_alias="apiVersion", serialization_alias="apiVersion"
     )
     """API version of the referent."""
     kind: str | None = None
@@ -42,16 +42,16 @@ class ManagedFieldsEntry(KubeModel):
     that the fieldset applies to."""
 
     api_version: str | None = Field(
-        None, validation_alias="apiVersion", serialization_alias="apiVersion"
+        default=None, validation_alias="apiVersion", serialization_alias="apiVersion"
     )
     """Version of the resource this field set applies to, as "group/version" just like the
     top-level apiVersion field."""
     fields_type: str | None = Field(
-        None, validation_alias="fieldsType", serialization_alias="fieldsType"
+        default=None, validation_alias="fieldsType", serialization_alias="fieldsType"
     )
     """Discriminator for the format of the fields field. The only valid value is "FieldsV1"."""
     fields_v1: dict[str, Any] | None = Field(
-        None, validation_alias="fieldsV1", serialization_alias="fieldsV1"
+        default=None, validation_alias="fieldsV1", serialization_alias="fieldsV1"
     )
     """FieldsV1 holds the first JSON version format as described in the "FieldsV1" type."""
     manager: str | None = None
@@ -75,19 +75,19 @@ class ObjectMeta(KubeModel):
     """Unstructured key/value data set by external tools to store arbitrary metadata. Not
     queryable."""
     creation_timestamp: AwareDatetime | None = Field(
-        None, validation_alias="creationTimestamp", serialization_alias="creationTimestamp"
+        default=None, validation_alias="creationTimestamp", serialization_alias="creationTimestamp"
     )
     """Server time at which the object was created. Set by the system; clients may not set it.
     Null for lists."""
     deletion_grace_period_seconds: int | None = Field(
-        None,
+        default=None,
         validation_alias="deletionGracePeriodSeconds",
         serialization_alias="deletionGracePeriodSeconds",
     )
     """Seconds allowed for graceful termination before the object is removed from the system.
     Only set when deletionTimestamp is also set. Read-only."""
     deletion_timestamp: AwareDatetime | None = Field(
-        None, validation_alias="deletionTimestamp", serialization_alias="deletionTimestamp"
+        default=None, validation_alias="deletionTimestamp", serialization_alias="deletionTimestamp"
     )
     """Time, set by the server, after which the resource will be deleted, once graceful
     deletion was requested. Read-only."""
@@ -95,7 +95,7 @@ class ObjectMeta(KubeModel):
     """Identifiers that must be empty before the object is deleted from the registry. Each
     entry names a component responsible for a cleanup step."""
     generate_name: str | None = Field(
-        None, validation_alias="generateName", serialization_alias="generateName"
+        default=None, validation_alias="generateName", serialization_alias="generateName"
     )
     """Optional prefix the server uses to generate a unique name when name is not provided."""
     generation: int | None = None
@@ -104,7 +104,7 @@ class ObjectMeta(KubeModel):
     labels: dict[str, str] | None = None
     """Map of string keys and values used to organise and select objects."""
     managed_fields: list[ManagedFieldsEntry] | None = Field(
-        None, validation_alias="managedFields", serialization_alias="managedFields"
+        default=None, validation_alias="managedFields", serialization_alias="managedFields"
     )
     """Maps workflow id and version to the set of fields that workflow manages. Mostly for
     internal housekeeping; users normally need not set or understand it."""
@@ -115,16 +115,18 @@ class ObjectMeta(KubeModel):
     """Namespace defines the space within which each name must be unique. An empty namespace is
     equivalent to the "default" namespace. Cannot be updated."""
     owner_references: list[OwnerReference] | None = Field(
-        None, validation_alias="ownerReferences", serialization_alias="ownerReferences"
+        default=None, validation_alias="ownerReferences", serialization_alias="ownerReferences"
     )
     """Objects this object depends on. When all of them are deleted, this object is garbage
     collected. At most one entry may be a managing controller."""
     resource_version: str | None = Field(
-        None, validation_alias="resourceVersion", serialization_alias="resourceVersion"
+        default=None, validation_alias="resourceVersion", serialization_alias="resourceVersion"
     )
     """Opaque value that represents the internal version of this object, used for optimistic
     concurrency, change detection and watches. Clients must treat it as opaque. Read-only."""
-    self_link: str | None = Field(None, validation_alias="selfLink", serialization_alias="selfLink")
+    self_link: str | None = Field(
+        default=None, validation_alias="selfLink", serialization_alias="selfLink"
+    )
     """Deprecated: selfLink is a legacy read-only field that is no longer populated by the
     system."""
     uid: str | None = None
@@ -140,7 +142,9 @@ class OwnerReference(KubeModel):
     api_version: str = Field(..., validation_alias="apiVersion", serialization_alias="apiVersion")
     """API version of the referent."""
     block_owner_deletion: bool | None = Field(
-        None, validation_alias="blockOwnerDeletion", serialization_alias="blockOwnerDeletion"
+        default=None,
+        validation_alias="blockOwnerDeletion",
+        serialization_alias="blockOwnerDeletion",
     )
     """If true, and the owner has the "foregroundDeletion" finalizer, the owner cannot be
     deleted from the key-value store until this reference is removed. Defaults to false."""
@@ -190,7 +194,7 @@ class TokenRequest(KubeModel):
     """TokenRequest requests a token for a given service account."""
 
     api_version: str | None = Field(
-        None, validation_alias="apiVersion", serialization_alias="apiVersion"
+        default=None, validation_alias="apiVersion", serialization_alias="apiVersion"
     )
     """APIVersion defines the versioned schema of this representation of an object. Servers
     should convert recognized schemas to the latest internal value, and may reject
@@ -224,14 +228,14 @@ class TokenRequestSpec(KubeModel):
     against any of the audiences listed but implies a high degree of trust between the
     target audiences."""
     bound_object_ref: BoundObjectReference | None = Field(
-        None, validation_alias="boundObjectRef", serialization_alias="boundObjectRef"
+        default=None, validation_alias="boundObjectRef", serialization_alias="boundObjectRef"
     )
     """BoundObjectRef is a reference to an object that the token will be bound to. The token
     will only be valid for as long as the bound object exists. NOTE: The API server's
     TokenReview endpoint will validate the BoundObjectRef, but other audiences may not. Keep
     ExpirationSeconds small if you want prompt revocation."""
     expiration_seconds: int | None = Field(
-        None, validation_alias="expirationSeconds", serialization_alias="expirationSeconds"
+        default=None, validation_alias="expirationSeconds", serialization_alias="expirationSeconds"
     )
     """ExpirationSeconds is the requested duration of validity of the request. The token issuer
     may return a token with a different validity duration so a client needs to check the

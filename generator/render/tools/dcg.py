@@ -152,14 +152,16 @@ def render_models(api: Api, header: str, user_templates: Path | None = None) -> 
 
 
 def split_aliases(source: str) -> str:
-    """`Field(..., alias=X)` becomes `Field(..., validation_alias=X, serialization_alias=X)`.
+    """`Field(None, alias=X)` becomes `Field(default=None, validation_alias=X, serialization_alias=X)`.
 
     Type checkers take a field's `alias` as its constructor parameter (PEP 681),
     so with it `TokenRequestSpec(expiration_seconds=...)` would not type-check.
     With the two aliases instead, the snake_case name is the typed parameter,
     and KubeModel's config (validate_by_name, validate_by_alias,
-    serialize_by_alias) still reads and writes the JSON name. X is copied as
-    the literal datamodel-code-generator wrote.
+    serialize_by_alias) still reads and writes the JSON name. A default passed
+    by position is passed as `default=`, the form type checkers without
+    pydantic's plugin see as a default (`...`, required, stays). X and the
+    default are copied as the literals datamodel-code-generator wrote.
     """
     data = source.encode("utf-8")  # ast offsets count UTF-8 bytes
     starts = [0]
@@ -171,6 +173,13 @@ def split_aliases(source: str) -> str:
             continue
         if node.func.id != "Field":
             continue
+        default = node.args[0] if node.args else None
+        is_required = isinstance(default, ast.Constant) and default.value is Ellipsis
+        if default is not None and not is_required and default.end_lineno is not None:
+            begin = starts[default.lineno - 1] + default.col_offset
+            end = starts[default.end_lineno - 1] + (default.end_col_offset or 0)
+            literal = ast.get_source_segment(source, default) or ""
+            edits.append((begin, end, f"default={literal}".encode()))
         for keyword in node.keywords:
             if keyword.arg == "alias" and keyword.end_lineno is not None:
                 begin = starts[keyword.lineno - 1] + keyword.col_offset
