@@ -36,8 +36,6 @@ def chosen_target(args: argparse.Namespace) -> Target:
 
         kinds, recorded_group_version = recorded_kinds(spec)
         group_version = group_version or recorded_group_version
-    if len(kinds) > 1:  # until the pipeline renders several kinds into one package
-        raise ApigenError(f"one kind per package for now; got {', '.join(kinds)}")
     artifacts = None
     if getattr(args, "artifacts", None):
         chosen = [name.strip() for name in args.artifacts.split(",") if name.strip()]

@@ -69,7 +69,8 @@ class Target:
 
 
 def embedded_default_target(package_dir: Path | None = None) -> Target:
-    """The TokenRequest target that ships inside apigen: the one place that defines it.
+    """The authentication.k8s.io/v1 target (TokenRequest, TokenReview, SelfSubjectReview)
+    that ships inside apigen: the one place that defines it.
 
     Used where no `[tool.apigen]` target is configured; the files are package
     data (generator/resources.py), so it works from any folder.
@@ -80,7 +81,7 @@ def embedded_default_target(package_dir: Path | None = None) -> Target:
     return Target(
         name="embedded",
         spec=folder / "tokenrequest.openapi.json",
-        kinds=("TokenRequest",),
+        kinds=("TokenRequest", "TokenReview", "SelfSubjectReview"),
         package_dir=package_dir or Path.cwd() / EMBEDDED_PACKAGE,
         group_version="authentication.k8s.io/v1",
         overlay=folder / "tokenrequest.overlay.yaml",

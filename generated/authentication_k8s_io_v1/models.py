@@ -163,7 +163,7 @@ class SelfSubjectReview(KubeModel):
     request behind `kubectl auth whoami`."""
 
     api_version: str | None = Field(
-        None, validation_alias="apiVersion", serialization_alias="apiVersion"
+        default=None, validation_alias="apiVersion", serialization_alias="apiVersion"
     )
     """APIVersion defines the versioned schema of this representation of an object. Servers
     should convert recognized schemas to the latest internal value, and may reject
@@ -185,7 +185,7 @@ class SelfSubjectReviewStatus(KubeModel):
     """What the API server knows of the user who sent a SelfSubjectReview."""
 
     user_info: UserInfo | None = Field(
-        None, validation_alias="userInfo", serialization_alias="userInfo"
+        default=None, validation_alias="userInfo", serialization_alias="userInfo"
     )
     """The requesting user's attributes, as authentication established them."""
 
@@ -261,7 +261,7 @@ class TokenReview(KubeModel):
     token belongs to, comes back in status. The API server may cache the answer."""
 
     api_version: str | None = Field(
-        None, validation_alias="apiVersion", serialization_alias="apiVersion"
+        default=None, validation_alias="apiVersion", serialization_alias="apiVersion"
     )
     """APIVersion defines the versioned schema of this representation of an object. Servers
     should convert recognized schemas to the latest internal value, and may reject
