@@ -80,7 +80,11 @@ def vendor_import(
 
 
 def target_toml(
-    name: str, values: dict[str, str], extensions: tuple[str, ...], with_default: bool
+    name: str,
+    values: dict[str, str],
+    kinds: tuple[str, ...],
+    extensions: tuple[str, ...],
+    with_default: bool,
 ) -> str:
     lines = ["", "# Written by `apigen init`: `apigen generate` / `apigen check` use it."]
     if with_default:
@@ -88,13 +92,18 @@ def target_toml(
     key = name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else toml_string(name)
     lines.append(f"[tool.apigen.targets.{key}]")
     lines += [f"{key} = {toml_string(value)}" for key, value in values.items()]
+    lines.append(f"kinds = [{', '.join(toml_string(k) for k in kinds)}]")
     if extensions:
         lines.append(f"extensions = [{', '.join(toml_string(e) for e in extensions)}]")
     return "\n".join(lines) + "\n"
 
 
 def add_target(
-    pyproject: Path, name: str, text_for: dict[str, str], extensions: tuple[str, ...]
+    pyproject: Path,
+    name: str,
+    text_for: dict[str, str],
+    kinds: tuple[str, ...],
+    extensions: tuple[str, ...],
 ) -> None:
     """Append the target to pyproject.toml (created if absent), keeping every other byte."""
     old = pyproject.read_text(encoding="utf-8") if pyproject.exists() else ""
@@ -106,7 +115,7 @@ def add_target(
         raise ApigenError(f"target {name!r} exists already", source=str(pyproject))
     if old and not old.endswith("\n"):
         old += "\n"
-    new = old + target_toml(name, text_for, extensions, with_default=section is None)
+    new = old + target_toml(name, text_for, kinds, extensions, with_default=section is None)
     try:
         tomllib.loads(new)
     except tomllib.TOMLDecodeError as exc:  # e.g. a [tool.apigen] written as an inline table
@@ -142,24 +151,29 @@ def init_project(
     relative_to_root(root, spec_dir, "the spec folder")
     spec_folder = spec_dir if spec_dir.is_absolute() else root / spec_dir
     if source is None:
-        if kind is not None and kind != "TokenRequest":
-            raise ApigenError(f"--kind {kind} needs --source (the embedded spec is TokenRequest's)")
         embedded = embedded_default_target()
+        if kind is not None and kind not in embedded.kinds:
+            raise ApigenError(
+                f"--kind {kind} needs --source (the embedded spec has {', '.join(embedded.kinds)})"
+            )
         files = vendor_embedded(spec_folder)
-        kind, group_version, extensions = embedded.kind, embedded.group_version, embedded.extensions
+        kinds, group_version, extensions = (
+            embedded.kinds,
+            embedded.group_version,
+            embedded.extensions,
+        )
     else:
         if kind is None:
             raise ApigenError("--source needs --kind")
         files = vendor_import(spec_folder, source, kind, group_version)
-        extensions = ()
-    target = name or kind.lower()
+        kinds, extensions = (kind,), ()
+    target = name or kinds[0].lower()
     values = {key: relative_to_root(root, path, key) for key, path in files.items()}
-    values["kind"] = kind
     if group_version:
         values["group_version"] = group_version
     values["package"] = package
     pyproject = root / "pyproject.toml"
-    add_target(pyproject, target, values, extensions)
+    add_target(pyproject, target, values, kinds, extensions)
     return [
         *(f"vendored {values[key]}" for key in files),
         f"added the target {target!r} to {pyproject}",

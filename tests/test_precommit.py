@@ -58,7 +58,7 @@ def consumer(tmp_path: Path) -> Path:
         'spec = "vendor/tokenrequest.openapi.json"\n'
         'overlay = "vendor/tokenrequest.overlay.yaml"\n'
         'proto = "vendor/tokenrequest.proto"\n'
-        'kind = "TokenRequest"\n'
+        'kinds = ["TokenRequest", "TokenReview", "SelfSubjectReview"]\n'
         'group_version = "authentication.k8s.io/v1"\n'
         f'package = "src/myapp/_k8s/{PACKAGE}"\n'
         'extensions = ["tokenrequest"]\n'
