@@ -319,6 +319,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except (RecursionError, MemoryError) as exc:  # a bound missed somewhere: still one line
+        kind = "nested too deeply" if isinstance(exc, RecursionError) else "too large"
+        print(f"apigen: error: the input is {kind} to process", file=sys.stderr)
+        return EXIT_ERROR
     except Exception as exc:  # a bug or an unforeseen environment: still one line, exit 2
         detail = " ".join(str(exc).split()) or "no message"
         print(f"apigen: internal error: {type(exc).__name__}: {detail}", file=sys.stderr)

@@ -11,6 +11,7 @@ read the same.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from generator.errors import ApigenError, pointer
@@ -27,7 +28,13 @@ from generator.ir.model import (
     Response,
     TypeRef,
 )  # fmt: skip
-from generator.ir.naming import class_name, model_field_names, python_name
+from generator.ir.naming import (
+    class_name,
+    model_field_names,
+    operation_name,
+    python_name,
+    unique_python_names,
+)
 from generator.spec.convert import HTTP_METHODS
 from generator.spec.slice import is_model_schema, ref_name
 
@@ -233,7 +240,7 @@ class Lowering:
         params.update(
             {(p["in"], p["name"]): p for p in op.get("parameters", [])}
         )  # operation's own win
-        lowered = [self.parameter(p) for p in params.values()]
+        lowered = argument_names([self.parameter(p) for p in params.values()])
         request = op.get("requestBody")
         body = None
         if request:
@@ -273,7 +280,7 @@ class Lowering:
         operation_id = str(op.get("operationId") or f"{method}{path}")
         return Operation(
             operation_id=operation_id,
-            python_name=python_name(strip_tag(operation_id, op.get("tags", []))),
+            python_name=operation_name(strip_tag(operation_id, op.get("tags", []))),
             method=method,
             path=path,
             description=str(op.get("description", "")),
@@ -286,6 +293,17 @@ class Lowering:
             action=str(op.get("x-kubernetes-action", "")),
             gvk=gvk,
         )
+
+
+def argument_names(params: list[Parameter]) -> list[Parameter]:
+    """Python names that can sit together in one method signature: path parameters
+    first, then the others sorted as the client lists them, none reserved
+    (generator.ir.naming.RESERVED_NAMES["parameter"]), none twice (`dry-run` and
+    `dryRun` become `dry_run` and `dry_run_2`)."""
+    ordered = sorted(params, key=lambda p: (p.location != "path", p.name))
+    names = unique_python_names([p.name for p in ordered], "parameter")
+    renamed = {id(p): n for p, n in zip(ordered, names, strict=True)}
+    return [replace(p, python_name=renamed[id(p)]) for p in params]
 
 
 def strip_tag(operation_id: str, tags: list[str]) -> str:

@@ -6,13 +6,99 @@ keyword can never be rendered into code.
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 # Names the generated modules use themselves; a field must not shadow them.
 _RESERVED = frozenset({"model_config", "model_fields", "self", "cls"})
+
+# THE reserved-name table (issue 15, docs/safety.md). A name built from the spec
+# lands in one of these scopes of the generated package; the names listed are the
+# ones the package itself defines or uses in that scope (templates/ and
+# generator/runtime/). A spec name that is one of them is renamed (`Status` ->
+# `StatusModel`, `authenticate` -> `authenticate_`, a parameter `body` -> `body_`),
+# kept unique; a rename that would collide again is refused with one line.
+# Keep it in sync: tests/test_hostile_names.py reads the committed package with
+# `ast` and fails, naming the scope, when a template or runtime module defines a
+# name missing here. Add the name to its scope; then `apigen generate`.
+RESERVED_NAMES: dict[str, frozenset[str]] = {
+    # Model classes: module level of models.py, imported by name into __init__.py,
+    # client.py, validators.py and the server modules beside their own names.
+    "class": frozenset(
+        """
+        API_VERSION ARGS_VARIABLE Any ApiError ApiWarning AsyncClient Authenticator
+        Authorizer AwareDatetime BINDABLE_KINDS Backend BadRequest BaseModel BearerToken
+        CLUSTER_SCOPED_KINDS Callable Client ConfigDict ConfigError Conflict Connection
+        Created DEFAULT_EXPIRATION_SECONDS DEFAULT_TIMEOUT DISCOVERY_PATH DecodeError
+        Descriptor ECAlgorithm ERROR_CODES EXTENDED_EXPIRATION_SECONDS ErrorType
+        FIELD_VALIDATION FastAPI Field FieldDescriptor FieldError Forbidden GROUP Generator
+        HTTPException InMemoryBackend Invalid Iterable Iterator JSON JSONResponse JWKS_PATH
+        KIND KNOWN_KINDS KubeModel KubeObject Literal MAGIC MAX_BODY_BYTES MEDIA_TYPE
+        MEDIA_TYPES Mapping Message NotFound ObjectRef Optional PROTOBUF Path ProtobufError
+        Protocol REASONS REF RESOURCES RETRY_STATUSES RSAAlgorithm Request
+        RequestAttributes ResourceInfo Response Retry RootModel SERVICE_ACCOUNT_DIR
+        STATUS_SCHEMA Self Sequence ServerError SigningKey Status StatusCause StatusDetails
+        StrEnum TYPE_CHECKING TokenFileAuthenticator TokenGrant TokenPolicy
+        TokenRequestService TokenSigner TooManyRequests TracebackType UTC Unauthorized
+        Union User VALIDATORS WARN_ONLY_EXPIRATION_SECONDS YAML
+        """.split()
+    )
+    | frozenset(name for name in dir(builtins) if name[:1].isupper()),  # Exception, ...
+    # Operations: methods of Client and AsyncClient (beside their own), and handler
+    # functions inside server.create_app (beside its arguments and locals).
+    "operation": frozenset(
+        """
+        aclose base_url close create_token from_kubeconfig in_cluster namespace retry
+        validate api_audiences app attributes authenticate authenticator authorizer
+        backend body created duplicates extend_expiration field_validation jwks
+        max_expiration_seconds openid_configuration policy reply_type request response
+        scheme service token user name create_app main app_from_args app_from_environment
+        build_parser json os sys argparse allow_all load_objects status_body
+        discovery_document generate_key load_key
+        """.split()
+    ),
+    # Arguments of the client's operation methods, beside the path parameters.
+    "parameter": frozenset(
+        """
+        self cls body request response httpx asyncio time json logging re random
+        warnings
+        """.split()
+    ),
+    # Model attributes: what pydantic's BaseModel and apigen's KubeModel define, and
+    # the builtin types the class bodies' annotations name.
+    "field": frozenset(
+        """
+        self cls model_config model_fields to_dict to_json validate_k8s copy dict json
+        parse_obj parse_raw parse_file from_orm construct schema schema_json validate
+        update_forward_refs fields str int float bool list bytes object type set tuple
+        """.split()
+    ),
+}
+# Validators are module-level functions validate_<model> that methods call by name;
+# a validator's name never ends with "_" (snake_case strips it), so `name_` is free.
+_RESERVED_PREFIXES = {"parameter": ("validate_",), "operation": ("validate_",)}
+
+
+def is_reserved(name: str, scope: str) -> bool:
+    if name in RESERVED_NAMES[scope]:
+        return True
+    return name.startswith(_RESERVED_PREFIXES.get(scope, ())) and not name.endswith("_")
+
+
+# What a reserved name gets appended. Classes take `Model`, as datamodel-code-generator
+# names them itself (it turns `Field_` back into `Field`, and `Field` into `FieldModel`).
+_RENAME_SUFFIX = {"class": "Model"}
+
+
+def unreserved(name: str, scope: str) -> str:
+    """`name`, or `name_` (`NameModel` for a class) when the generated code uses it in `scope`."""
+    while is_reserved(name, scope):
+        name += _RENAME_SUFFIX.get(scope, "_")
+    return name
 
 
 class PythonIdentifier(str):
@@ -51,16 +137,19 @@ def python_name(json_name: str) -> PythonIdentifier:
     return PythonIdentifier(name)
 
 
-def unique_python_names(json_names: list[str]) -> list[PythonIdentifier]:
-    """python_name for each, with a numeric suffix where two would collide.
+def unique_python_names(
+    json_names: list[str], scope: str = "field", taken: Iterable[str] = ()
+) -> list[PythonIdentifier]:
+    """python_name for each, not reserved in `scope`, with a numeric suffix where two
+    would collide (or collide with a name in `taken`).
 
     The first holder keeps the plain name, so `fooBar` stays `foo_bar` and a later
     `foo_bar` becomes `foo_bar_2`; order is the caller's (stable) order.
     """
-    taken: set[str] = set()
+    taken = set(taken)
     result: list[PythonIdentifier] = []
     for json_name in json_names:
-        base = python_name(json_name)
+        base = unreserved(python_name(json_name), scope)
         candidate, n = str(base), 2
         while candidate in taken:
             candidate, n = f"{base}_{n}", n + 1
@@ -78,7 +167,12 @@ def class_name(schema_name: str) -> ClassName:
         name = "Model" + name
     if keyword.iskeyword(name):  # None, True, False
         name += "_"
-    return ClassName(name)
+    return ClassName(unreserved(name, "class"))
+
+
+def operation_name(operation_id: str) -> PythonIdentifier:
+    """The method (client) and handler (server) name of an operation."""
+    return PythonIdentifier(unreserved(python_name(operation_id), "operation"))
 
 
 def short_schema_name(name: str) -> str:

@@ -243,4 +243,18 @@ def run_datamodel_codegen(
             ) from exc
     if not isinstance(output, str):
         raise ApigenError("datamodel-code-generator returned several modules", source=source_name)
+    check_class_names(output, schema, source_name)
     return output
+
+
+def check_class_names(output: str, schema: str, source_name: str) -> None:
+    """Every class the IR names is in the output under that name: datamodel-code-generator
+    renames a class that collides with its own imports, and the other artifacts import
+    the IR's names (generator.ir.naming.RESERVED_NAMES keeps that from happening)."""
+    for name in json.loads(schema)["components"]["schemas"]:
+        if f"\nclass {name}(" not in output:
+            raise ApigenError(
+                f"datamodel-code-generator renamed class {name}; add the name to"
+                " RESERVED_NAMES['class'] in generator/ir/naming.py",
+                source=source_name,
+            )
