@@ -87,3 +87,21 @@ def test_importing_a_kind_checks_its_extensions_overlay(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     overlay = EXTENSIONS["tokenrequest"].overlay_path
     assert f"the overlay {overlay} still applies" in result.stdout
+
+
+def test_an_extension_whose_route_the_spec_lacks_is_refused(tmp_path: Path) -> None:
+    import json
+
+    spec = json.loads(
+        (ROOT / "specs" / "authentication.k8s.io" / "v1" / "tokenrequest.openapi.json").read_text()
+    )
+    operations = spec["paths"].pop("/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token")
+    spec["paths"]["/api/v1/namespaces/{namespace}/serviceaccounts/{name}/tokens"] = operations
+    changed = tmp_path / "spec.json"
+    changed.write_text(json.dumps(spec))
+    target = replace(resolve_target(None, ROOT), spec=changed, package_dir=tmp_path / "pkg")
+    with pytest.raises(ApigenError) as raised:
+        pipeline.generate(target)
+    assert str(raised.value) == (
+        "extension 'tokenrequest' serves create serviceaccounts/token, and the spec has no such operation"
+    )

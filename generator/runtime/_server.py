@@ -506,8 +506,20 @@ def build_parser(
     return parser
 
 
+BackendFactory = Callable[[argparse.Namespace, ApiSpec], Backend | None]
+"""The backend of the generic verb routes, from the command line (an in-memory store that
+`--objects` preloads, say); None serves no generic routes."""
+
+
+def no_backend(args: argparse.Namespace, api: ApiSpec) -> Backend | None:
+    return None
+
+
 def app_from_arguments(
-    args: argparse.Namespace, api: ApiSpec, plugins: Sequence[ServerPlugin] = ()
+    args: argparse.Namespace,
+    api: ApiSpec,
+    plugins: Sequence[ServerPlugin] = (),
+    backend: BackendFactory = no_backend,
 ) -> Starlette:
     options: dict[str, Any] = {}
     for plugin in plugins:
@@ -516,6 +528,7 @@ def app_from_arguments(
         api,
         plugins,
         authenticator=TokenFileAuthenticator.from_csv(args.token_auth_file),
+        backend=backend(args, api),
         options=options,
     )
 
