@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ROOT, SPEC, import_package
+from conftest import ROOT, SPEC, UPSTREAM, import_package
 from loopback import serve
 
 from generator.config import Target
@@ -331,3 +331,42 @@ def test_the_framework_modules_are_in_generator_runtime() -> None:
     ):
         assert (ROOT / "generator" / "runtime" / name).is_file()
     assert not list((ROOT / "templates" / "server").glob("_wire*"))
+
+
+def test_evictions_server_mints_no_token(tmp_path: Path) -> None:
+    """Eviction (policy/v1, `POST .../pods/{name}/eviction`) from the upstream 1.35 document: its
+    server routes the eviction as a generic create, and carries no token machinery."""
+    upstream = UPSTREAM / "swagger-v1.35.json.gz"
+    if not upstream.is_file():
+        pytest.skip(f"{upstream} is absent (../shared is not part of the repository)")
+    folder = tmp_path / "policy_v1"
+    target = Target("eviction", upstream, ("Eviction",), folder, "policy/v1")
+    write_package(pipeline.generate(target), folder)
+    names = {p.name for p in folder.iterdir()}
+    assert not names & {"_tokens.py", "_token_backend.py", "_token_service.py", "_tokenrequest.py"}
+    assert not any("jwt" in p.read_text() for p in folder.glob("*.py"))
+    package = import_package(folder)
+    api = importlib.import_module(f"{package.__name__}._api").API
+    [operation] = api.operations
+    assert (operation.verb, operation.resource.name, operation.body_kind) == (
+        "create",
+        "pods/eviction",
+        "Eviction",
+    )
+    server = importlib.import_module(f"{package.__name__}.server")
+    auth = importlib.import_module(f"{package.__name__}._auth")
+    backend = DictBackend()
+    backend.errors = importlib.import_module(f"{package.__name__}._status")  # type: ignore[attr-defined]
+    app = server.create_app(authenticator={TOKEN: auth.User("a")}.get, backend=backend)
+    eviction = {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "p"}}
+    with serve(app) as url, httpx.Client(base_url=url) as http:
+        answer = http.post(
+            "/api/v1/namespaces/ns/pods/p/eviction",
+            json=eviction,
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        )
+        jwks = http.get("/openid/v1/jwks")
+    assert answer.status_code == 201, answer.text
+    assert "token" not in json.dumps(answer.json())
+    assert backend.calls[-1][0] == "create"
+    assert jwks.status_code == 404
