@@ -239,6 +239,46 @@ def test_errors_are_statuses_whatever_the_route(
         )
 
 
+def test_a_plugin_adds_routes_and_plain_paths(generated_package: ModuleType) -> None:
+    """A plug-in's routes go through the same steps; its plain paths may require a token."""
+    server = runtime(generated_package, "_server")
+    api = configmap_api(generated_package)
+
+    class Plugin:
+        name = "demo"
+
+        def routes(self, api: Any, options: dict[str, Any]) -> list[Any]:
+            greeting = options.pop("greeting")
+
+            async def get(call: Any) -> Any:
+                return server.Reply({"kind": "ConfigMap", "data": {"hello": greeting}})
+
+            get_op = next(op for op in api.operations if op.verb == "get")
+            return [
+                server.Route(get_op, get),
+                server.PlainRoute("/version", lambda: {"major": "1"}, authenticated=True),
+                server.PlainRoute("/public", lambda: {"open": True}),
+            ]
+
+    users = {TOKEN: runtime(generated_package, "_auth").User("alice")}
+    with pytest.raises(TypeError, match="unexpected options: extra"):
+        server.build_app(
+            api, [Plugin()], authenticator=users.get, options={"greeting": 1, "extra": 2}
+        )
+    app = server.build_app(api, [Plugin()], authenticator=users.get, options={"greeting": "hi"})
+    with serve(app) as url, httpx.Client(base_url=url) as http:
+        status_of(http.get("/version"), 401)
+        assert http.get("/public").json() == {"open": True}
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        assert http.get("/version", headers=auth).json() == {"major": "1"}
+        got = http.get(
+            "/api/v1/namespaces/ns/configmaps/x", headers={**auth, "Accept": "application/yaml"}
+        )
+        assert got.headers["content-type"] == "application/yaml" and "hello: hi" in got.text
+        status_of(http.get("/api/v1/namespaces/ns/configmaps/x"), 401)
+        status_of(http.get("/api/v1/namespaces/ns/configmaps", headers=auth), 404)  # no backend
+
+
 def test_the_openapi_document_lists_the_served_routes(
     configmaps: tuple[httpx.Client, DictBackend],
 ) -> None:

@@ -201,10 +201,12 @@ class Route:
 
 @dataclass(frozen=True)
 class PlainRoute:
-    """A path outside the API (OIDC discovery, say): no authentication, a JSON document."""
+    """A GET path outside the operations, answering a JSON document: OIDC discovery (public),
+    or API discovery and `/version` (`authenticated=True`: a valid bearer token or 401)."""
 
     path: str
     document: Callable[[], dict[str, Any]]
+    authenticated: bool = False
 
 
 class ServerPlugin(Protocol):
@@ -257,7 +259,9 @@ def build_app(
     starlette_routes: list[BaseRoute] = [
         _starlette_route(api, r, authenticator, authorizer) for r in routes
     ]
-    starlette_routes += [_plain_route(p.path, p.document) for p in plain]
+    starlette_routes += [
+        _plain_route(p.path, p.document, authenticator if p.authenticated else None) for p in plain
+    ]
     document: dict[str, Any] = {}
 
     def openapi() -> dict[str, Any]:
@@ -325,8 +329,15 @@ def _starlette_route(
     )
 
 
-def _plain_route(path: str, document: Callable[[], dict[str, Any]]) -> StarletteRoute:
+def _plain_route(
+    path: str, document: Callable[[], dict[str, Any]], authenticator: Authenticator | None = None
+) -> StarletteRoute:
     async def endpoint(request: Request) -> Response:
+        if authenticator is not None:
+            try:
+                authenticate(request, authenticator)
+            except ApiError as error:
+                return error_response(error)
         return _json(document(), 200)
 
     return StarletteRoute(path, endpoint, methods=["GET"], include_in_schema=False)
