@@ -410,3 +410,17 @@ def test_evictions_server_mints_no_token(tmp_path: Path) -> None:
     assert "token" not in json.dumps(answer.json())
     assert backend.calls[-1][0] == "create"
     assert jwks.status_code == 404
+
+
+def test_every_status_body_matches_the_one_status_schema(generated_package: ModuleType) -> None:
+    """The Status shape is defined once (_status.py): what status_body writes is what the
+    OpenAPI document's Status schema says."""
+    import jsonschema
+
+    status = runtime(generated_package, "_status")
+    for code in status.REASONS:
+        body = status.status_body(code, "m", {"name": "x"} if code == 404 else None)
+        jsonschema.validate(body, status.STATUS_SCHEMA)
+        assert body["reason"] == status.REASONS[code]
+    openapi = runtime(generated_package, "_openapi")
+    assert openapi.STATUS_SCHEMA is status.STATUS_SCHEMA
