@@ -251,7 +251,8 @@ def test_a_plugin_adds_routes_and_plain_paths(generated_package: ModuleType) -> 
             greeting = options.pop("greeting")
 
             async def get(call: Any) -> Any:
-                return server.Reply({"kind": "ConfigMap", "data": {"hello": greeting}})
+                data = {"hello": greeting, "as": call.conversion}
+                return server.Reply({"kind": "ConfigMap", "data": data})
 
             get_op = next(op for op in api.operations if op.verb == "get")
             return [
@@ -275,6 +276,9 @@ def test_a_plugin_adds_routes_and_plain_paths(generated_package: ModuleType) -> 
             "/api/v1/namespaces/ns/configmaps/x", headers={**auth, "Accept": "application/yaml"}
         )
         assert got.headers["content-type"] == "application/yaml" and "hello: hi" in got.text
+        table = "application/json;as=Table;v=v1;g=meta.k8s.io, application/json"
+        got = http.get("/api/v1/namespaces/ns/configmaps/x", headers={**auth, "Accept": table})
+        assert got.json()["data"] == {"hello": "hi", "as": "Table"}
         status_of(http.get("/api/v1/namespaces/ns/configmaps/x"), 401)
         status_of(http.get("/api/v1/namespaces/ns/configmaps", headers=auth), 404)  # no backend
 
