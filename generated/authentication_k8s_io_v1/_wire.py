@@ -12,6 +12,7 @@ JSON always; YAML always; protobuf when the package embeds a descriptor set
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -55,6 +56,10 @@ _JsonYamlLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+# A JSON escape of a UTF-16 surrogate (\\ud800-\\udfff): only these can make a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def media_type(header: str) -> str:
@@ -101,7 +106,8 @@ class Wire:
                 data = yaml.load(body, Loader=_JsonYamlLoader)  # noqa: S506 - a SafeLoader subclass
             else:
                 data, duplicates = self._decode_json(body)
-                data = _without_lone_surrogates(data)
+                if _SURROGATE_ESCAPE.search(body):  # rare: walk the data only then
+                    data = _without_lone_surrogates(data)
         except (ValueError, yaml.YAMLError) as exc:
             raise ApiError(
                 400, f"the body of the request could not be decoded: {_one_line(exc)}"
