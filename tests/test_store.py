@@ -23,7 +23,13 @@ from generator.runtime._store import Store
 CM = ResourceInfo("", "v1", "ConfigMap", "configmaps", True, VERBS, "configmap", "ConfigMapList")
 DEPLOY = ResourceInfo("apps", "v1", "Deployment", "deployments", True, VERBS, "deployment")
 DEPLOY_STATUS = ResourceInfo(
-    "apps", "v1", "Deployment", "deployments", True, ("get", "patch", "update"), subresource="status"
+    "apps",
+    "v1",
+    "Deployment",
+    "deployments",
+    True,
+    ("get", "patch", "update"),
+    subresource="status",
 )
 NODE = ResourceInfo("", "v1", "Node", "nodes", False, VERBS, "node")
 POD = ResourceInfo("", "v1", "Pod", "pods", True, VERBS, "pod")
@@ -158,9 +164,9 @@ def test_not_found_message_shape() -> None:
     assert status["message"] == 'deployments.apps "x" not found'
     assert status["details"] == {"name": "x", "group": "apps", "kind": "deployments"}
     assert error_of(store.update, CM, "default", "x", configmap("x"))["code"] == 404
-    assert error_of(store.patch, CM, "default", "x", {}, "application/merge-patch+json")[
-        "code"
-    ] == 404
+    assert (
+        error_of(store.patch, CM, "default", "x", {}, "application/merge-patch+json")["code"] == 404
+    )
 
 
 def test_stale_resource_version_conflicts() -> None:
@@ -344,7 +350,9 @@ def test_list_with_selectors() -> None:
     store.create(CM, "kube-system", configmap("d", app="web"))
 
     def names(**query: Any) -> list[str]:
-        return [i["metadata"]["name"] for i in store.list(CM, query.pop("ns", ""), **query)["items"]]
+        return [
+            i["metadata"]["name"] for i in store.list(CM, query.pop("ns", ""), **query)["items"]
+        ]
 
     assert names(label_selector="app=web") == ["a", "b", "d"]
     assert names(label_selector="app==web,tier") == ["a"]

@@ -171,6 +171,12 @@ def _remove(obj: dict[str, Any], path: FieldPath) -> None:
         container[:] = [i for i in container if i != member]
 
 
+def _is_key_field(path: FieldPath) -> bool:
+    if len(path) < 2 or not path[-2].startswith("k:") or not path[-1].startswith("f:"):
+        return False
+    return path[-1][2:] in json.loads(path[-2][2:])
+
+
 def path_string(path: FieldPath) -> str:
     """A path as structured-merge-diff prints it: `.spec.containers[name="nginx"].image`."""
     out = ""
@@ -252,6 +258,13 @@ def _write_managed(
         metadata.pop("managedFields", None)
 
 
+def _changed(old: dict[str, Any], new: dict[str, Any], path: FieldPath) -> bool:
+    """A leaf changed value; an element (`.`) changed if it is new."""
+    if path[-1] == ".":
+        return _value_at(old, path) is _MISSING
+    return bool(_value_at(old, path) != _value_at(new, path))
+
+
 def record_update(
     old: dict[str, Any] | None,
     new: dict[str, Any],
@@ -271,7 +284,7 @@ def record_update(
         present = present | (
             field_set({"status": status}, schema, status_subresource=False) if status else set()
         )
-    changed_fields = {p for p in present if _value_at(old, p) != _value_at(new, p) or old is None}
+    changed_fields = {p for p in present if old is None or _changed(old, new, p)}
     sets = managed_sets(old if old is not None else new)
     touched: set[EntryKey] = set()
     for key, (entry, fields) in sets.items():
@@ -388,9 +401,12 @@ def apply(
         if other != key:
             owned_by_others |= fields
     for path in sorted(previous - new_fields, key=len, reverse=True):
-        if any(o[: len(path)] == path or path[: len(o)] == o for o in owned_by_others):
+        scope = path[:-1] if path[-1] == "." else path
+        if any(o[: len(scope)] == scope or scope[: len(o)] == o for o in owned_by_others):
             continue
         if any(n[: len(path) - 1] == path[:-1] for n in new_fields if path[-1] == "."):
+            continue
+        if _is_key_field(path):  # a list-map element's key goes with the element
             continue
         _remove(merged, path)
     entry = sets.get(key, ({}, set()))[0]
@@ -427,7 +443,7 @@ def _conflict_error(conflicts: list[tuple[str, FieldPath]]) -> Exception:
     else:
         lines = []
         for manager in sorted({m for m, _ in conflicts}):
-            lines.append(f"conflicts with {manager}")
+            lines.append(f"conflicts with {manager}:")
             lines += [f"- {path_string(p)}" for m, p in conflicts if m == manager]
         message = f"Apply failed with {len(conflicts)} conflicts: " + "\n".join(lines)
     return apply_conflict(message, causes)
