@@ -524,6 +524,19 @@ class Store:
         dry_run: bool = False,
         field_manager: str = "",
     ) -> JSON:
+        return self._create(resource, namespace, body, dry_run=dry_run, manager=field_manager)
+
+    def _create(
+        self,
+        resource: ResourceInfo,
+        namespace: str,
+        body: JSON,
+        *,
+        dry_run: bool,
+        manager: str,
+        managed: Any = None,
+    ) -> JSON:
+        """Create; `managed` is the managedFields of an apply that creates."""
         obj = self._check_kind(resource, body)
         self._check_namespace(resource, namespace, obj)
         metadata = obj["metadata"]
@@ -562,15 +575,18 @@ class Store:
                 metadata["generation"] = 1
             else:
                 metadata.pop("generation", None)
-            record_update(
-                None,
-                obj,
-                self._schema(resource),
-                manager=field_manager or "unknown",
-                api_version=resource.api_version,
-                now=self._clock(),
-                status_subresource=self.has_status(resource),
-            )
+            if managed is not None:
+                metadata["managedFields"] = managed
+            else:
+                record_update(
+                    None,
+                    obj,
+                    self._schema(resource),
+                    manager=manager or "unknown",
+                    api_version=resource.api_version,
+                    now=self._clock(),
+                    status_subresource=self.has_status(resource),
+                )
             self._run_validate(resource, obj)
             if dry_run:
                 return obj
@@ -764,14 +780,14 @@ class Store:
                     if subresource:
                         raise not_found(resource, name)
                     managed = merged["metadata"].pop("managedFields", None)
-                    created = self.create(
-                        resource, namespace, merged, dry_run=dry_run, field_manager=field_manager
+                    return self._create(
+                        resource,
+                        namespace,
+                        merged,
+                        dry_run=dry_run,
+                        manager=field_manager,
+                        managed=managed or [],
                     )
-                    if managed is not None and not dry_run:
-                        stored = self._objects[key]
-                        stored["metadata"]["managedFields"] = managed
-                        created["metadata"]["managedFields"] = copy.deepcopy(managed)
-                    return created
                 return self._store_update(
                     resource,
                     key,
