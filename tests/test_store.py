@@ -6,6 +6,8 @@ import copy
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.runtime._patch import FieldInfo, MergeSchema
 from generator.runtime._persist import (
@@ -510,3 +512,79 @@ def test_load_objects_from_yaml(tmp_path: Any) -> None:
     bad.write_text("apiVersion: v9\nkind: Nope\nmetadata: {name: x}\n", encoding="utf-8")
     with pytest.raises(StateError, match=r"bad.yaml#/0: the store serves no Nope of v9"):
         load_objects(bad, store)
+
+
+_KEYS = [
+    "metadata",
+    "name",
+    "spec",
+    "template",
+    "containers",
+    "ports",
+    "containerPort",
+    "finalizers",
+    "labels",
+    "selector",
+    "replicas",
+    "status",
+    "$patch",
+    "$retainKeys",
+    "op",
+    "path",
+    "value",
+    "$setElementOrder/containers",
+    "$deleteFromPrimitiveList/finalizers",
+    "apiVersion",
+    "kind",
+]
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.sampled_from(["", "a", "delete", "replace", "/spec", "add", "remove", "nginx"]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(_KEYS), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+PATCH_CONTENT = [
+    "application/json-patch+json",
+    "application/merge-patch+json",
+    "application/strategic-merge-patch+json",
+    "application/apply-patch+yaml",
+    "text/plain",
+]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_json, st.sampled_from(PATCH_CONTENT), st.sampled_from(["create", "update", "patch"]))
+def test_any_body_is_stored_or_a_4xx(body: Any, patch_type: str, verb: str) -> None:
+    """Never an exception other than an ApiError below 500: the server never answers a 5xx."""
+    store = make_store()
+    store.create(DEPLOY, "default", deployment())
+    try:
+        if verb == "create":
+            store.create(DEPLOY, "default", body)
+        elif verb == "update":
+            store.update(DEPLOY, "default", "web", body)
+        else:
+            store.patch(DEPLOY, "default", "web", body, patch_type, field_manager="fuzz")
+    except ApiError as error:
+        assert 400 <= error.code < 500
+        assert error.status()["reason"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_json, st.sampled_from(PATCH_CONTENT[:4]), st.booleans()), max_size=4))
+def test_any_patch_sequence_is_stored_or_a_4xx(steps: list[tuple[Any, str, bool]]) -> None:
+    store = make_store()
+    store.create(DEPLOY, "default", deployment())
+    for i, (body, patch_type, force) in enumerate(steps):
+        if isinstance(body, dict) and patch_type.endswith("yaml"):
+            body = {**deployment(), **body, "metadata": {"name": "web"}}
+        try:
+            store.patch(
+                DEPLOY, "default", "web", body, patch_type, field_manager=f"m{i % 2}", force=force
+            )
+        except ApiError as error:
+            assert 400 <= error.code < 500

@@ -42,7 +42,7 @@ import random
 import threading
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
@@ -74,7 +74,7 @@ __all__ = [
 
 JSON = dict[str, Any]
 # A validator: the 422 Status dict of what is wrong with the object, or None.
-Validate = Callable[[ResourceInfo, JSON], "JSON | None"]
+Validate = Callable[[ResourceInfo, JSON], JSON | None]
 
 JSON_PATCH = "application/json-patch+json"
 MERGE_PATCH = "application/merge-patch+json"
@@ -314,8 +314,8 @@ class Store:
         metadata = obj.get("metadata")
         if metadata is None:
             obj["metadata"] = {}
-        elif not isinstance(metadata, dict):
-            raise bad_request("metadata must be an object")
+        else:
+            _check_metadata(resource, metadata)
         return obj
 
     def _check_namespace(self, resource: ResourceInfo, namespace: str, body: JSON) -> None:
@@ -991,6 +991,43 @@ class Store:
             self.log.reset(rv)
 
 
+_META_STRINGS = ("name", "generateName", "namespace", "resourceVersion", "uid")
+_META_MAPS = ("labels", "annotations")
+
+
+def _check_metadata(resource: ResourceInfo, metadata: Any) -> None:
+    """The ObjectMeta types the store relies on; a mismatch is a 400 as a decoding error is."""
+
+    def fail(field: str, expected: str) -> KubeError:
+        return bad_request(
+            f'{resource.kind} in version "{resource.version}" cannot be handled as a '
+            f"{resource.kind}: metadata{field} must be {expected}"
+        )
+
+    if not isinstance(metadata, dict):
+        raise fail("", "an object")
+    for field in _META_STRINGS:
+        if metadata.get(field) is not None and not isinstance(metadata[field], str):
+            raise fail("." + field, "a string")
+    for field in _META_MAPS:
+        value = metadata.get(field)
+        if value is not None and not (
+            isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+        ):
+            raise fail("." + field, "an object of strings")
+    finalizers = metadata.get("finalizers")
+    if finalizers is not None and not (
+        isinstance(finalizers, list) and all(isinstance(f, str) for f in finalizers)
+    ):
+        raise fail(".finalizers", "a list of strings")
+    for field in ("ownerReferences", "managedFields"):
+        value = metadata.get(field)
+        if value is not None and not (
+            isinstance(value, list) and all(isinstance(v, dict) for v in value)
+        ):
+            raise fail("." + field, "a list of objects")
+
+
 def _encode_continue(resource_version: int, last: JSON) -> str:
     meta = last["metadata"]
     token = {
@@ -1021,3 +1058,7 @@ def _decode_patch(patch: Any, patch_type: str) -> Any:
         except (ValueError, yaml.YAMLError) as exc:
             raise bad_request(f"the body of the request could not be decoded: {exc}") from None
     return patch
+
+
+if TYPE_CHECKING:  # the store is a ResourceBackend
+    _BACKEND: ResourceBackend = Store(())
