@@ -212,7 +212,7 @@ def test_official_client_crud(api: Any) -> None:
     with pytest.raises(k8s.ApiException) as info:
         api.replace_namespaced_config_map("a", "default", stale)
     assert info.value.status == 409
-    assert json.loads(info.value.body)["reason"] == "Conflict"
+    assert json.loads(info.value.body or "{}")["reason"] == "Conflict"
     patched = api.patch_namespaced_config_map(
         "a",
         "default",
@@ -236,7 +236,7 @@ def test_official_client_crud(api: Any) -> None:
     with pytest.raises(k8s.ApiException) as info:
         api.read_namespaced_config_map("b", "default")
     assert info.value.status == 404
-    assert json.loads(info.value.body)["message"] == 'configmaps "b" not found'
+    assert json.loads(info.value.body or "{}")["message"] == 'configmaps "b" not found'
 
 
 def test_official_client_watch(api: Any) -> None:
