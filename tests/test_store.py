@@ -588,3 +588,30 @@ def test_any_patch_sequence_is_stored_or_a_4xx(steps: list[tuple[Any, str, bool]
             )
         except ApiError as error:
             assert 400 <= error.code < 500
+
+
+def test_update_checks_uid_and_finalizers_during_deletion() -> None:
+    store = make_store()
+    body = configmap("a")
+    body["metadata"]["finalizers"] = ["example.com/one"]
+    store.create(CM, "default", body)
+    other = configmap("a")
+    other["metadata"]["uid"] = "someone-else"
+    status = error_of(store.update, CM, "default", "a", other)
+    assert status["message"] == (
+        'Operation cannot be fulfilled on configmaps "a": Precondition failed: '
+        "UID in precondition: someone-else, UID in object meta: uid-1"
+    )
+    store.delete(CM, "default", "a")
+    more = {"metadata": {"finalizers": ["example.com/one", "example.com/two"]}}
+    status = error_of(store.patch, CM, "default", "a", more, "application/merge-patch+json")
+    assert (status["code"], status["reason"]) == (422, "Invalid")
+    assert status["message"] == (
+        'ConfigMap "a" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added '
+        'if the object is being deleted, found new finalizers []string{"example.com/two"}'
+    )
+
+
+def test_a_namespaced_object_needs_a_namespace() -> None:
+    status = error_of(make_store().create, CM, "", configmap("a"))
+    assert status["code"] == 400

@@ -328,6 +328,8 @@ class Store:
             raise bad_request(
                 "the namespace of the provided object does not match the namespace sent on the request"
             )
+        if not namespace:
+            raise bad_request("an empty namespace may not be set when a resource name is provided")
         metadata["namespace"] = namespace
 
     def _run_validate(self, resource: ResourceInfo, obj: JSON) -> None:
@@ -619,6 +621,35 @@ class Store:
         wanted = metadata.get("resourceVersion")
         if wanted and wanted != old["metadata"].get("resourceVersion"):
             raise conflict(resource, name)
+        uid = metadata.get("uid")
+        if uid and uid != old["metadata"].get("uid"):
+            raise conflict(
+                resource,
+                name,
+                f"Precondition failed: UID in precondition: {uid}, "
+                f"UID in object meta: {old['metadata'].get('uid')}",
+            )
+        if old["metadata"].get("deletionTimestamp") and subresource != "status":
+            added = [
+                f
+                for f in metadata.get("finalizers") or []
+                if f not in old["metadata"].get("finalizers", [])
+            ]
+            if added:
+                listed = ", ".join(f'"{f}"' for f in added)
+                raise invalid(
+                    resource,
+                    resource.kind,
+                    name,
+                    [
+                        {
+                            "reason": "FieldValueForbidden",
+                            "message": "Forbidden: no new finalizers can be added if the object "
+                            f"is being deleted, found new finalizers []string{{{listed}}}",
+                            "field": "metadata.finalizers",
+                        }
+                    ],
+                )
         if subresource == "status":
             status = new.get("status")
             new = copy.deepcopy(old)
