@@ -347,3 +347,36 @@ def test_strategic_merge_without_lists_is_merge_patch(patch: dict[str, Any]) -> 
     assert strategic_merge_patch(copy.deepcopy(target), patch, MergeSchema()) == merge_patch(
         target, patch
     )
+
+
+def test_apply_to_the_status_subresource() -> None:
+    store = make_store()
+    store.patch(DEPLOY, "default", "web", deployment(), APPLY, field_manager="kubectl")
+    status_config = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web"},
+        "status": {"replicas": 1, "conditions": [{"type": "Available", "status": "True"}]},
+    }
+    applied = store.patch_status(
+        DEPLOY, "default", "web", status_config, APPLY, field_manager="ctrl"
+    )
+    assert applied["status"]["replicas"] == 1 and applied["metadata"]["generation"] == 1
+    entries = {
+        (m["manager"], m.get("subresource", "")) for m in applied["metadata"]["managedFields"]
+    }
+    assert entries == {("kubectl", ""), ("ctrl", "status")}
+    # the main resource ignores status, even in an apply
+    again = store.patch(
+        DEPLOY,
+        "default",
+        "web",
+        {**deployment(), "status": {"replicas": 7}},
+        APPLY,
+        field_manager="kubectl",
+    )
+    assert again["status"]["replicas"] == 1
+    # a field the status manager no longer applies is removed
+    status_config["status"] = {"replicas": 2}
+    final = store.patch_status(DEPLOY, "default", "web", status_config, APPLY, field_manager="ctrl")
+    assert final["status"] == {"replicas": 2}

@@ -651,13 +651,15 @@ class Store:
                     ],
                 )
         if subresource == "status":
-            status = new.get("status")
+            status, managed = new.get("status"), metadata.get("managedFields")
             new = copy.deepcopy(old)
             if status is None:
                 new.pop("status", None)
             else:
                 new["status"] = status
             metadata = new["metadata"]
+            if manager is None:  # apply: the managedFields it computed
+                metadata["managedFields"] = managed
         elif self.has_status(resource):
             if "status" in old:
                 new["status"] = copy.deepcopy(old["status"])
