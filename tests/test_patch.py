@@ -380,3 +380,11 @@ def test_apply_to_the_status_subresource() -> None:
     status_config["status"] = {"replicas": 2}
     final = store.patch_status(DEPLOY, "default", "web", status_config, APPLY, field_manager="ctrl")
     assert final["status"] == {"replicas": 2}
+
+
+def test_smp_element_without_its_merge_key_is_422() -> None:
+    patch = {"spec": {"template": {"spec": {"containers": [{"image": "x"}]}}}}
+    with pytest.raises(ApiError) as info:
+        smp(patch)
+    assert info.value.code == 422
+    assert info.value.message == 'map: {"image":"x"} does not contain declared merge key: name'

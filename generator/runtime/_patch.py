@@ -22,6 +22,7 @@ Server-side apply, which reads the same `MergeSchema`, is in `_apply.py`.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -246,6 +247,12 @@ def _merge_list(
                 result.append(_clean(item))
         return result
     for item in patch:
+        missing = [k for k in keys if k not in item]
+        if missing and not any(k.startswith("$") for k in item):
+            shown = json.dumps(item, separators=(",", ":"), sort_keys=True)
+            raise KubeError(
+                422, "Invalid", f"map: {shown} does not contain declared merge key: {missing[0]}"
+            )
         ident = _identity(item, keys)
         where = next((i for i, o in enumerate(result) if _identity(o, keys) == ident), None)
         if item.get(_DIRECTIVE) == "delete":
