@@ -85,9 +85,7 @@ def embedded_default_target(package_dir: Path | None = None) -> Target:
         kinds=("TokenRequest", "TokenReview", "SelfSubjectReview"),
         package_dir=package_dir or Path.cwd() / EMBEDDED_PACKAGE,
         group_version="authentication.k8s.io/v1",
-        overlay=folder / "tokenrequest.overlay.yaml",
-        proto=folder / "tokenrequest.proto",
-        extensions=("tokenrequest",),
+        extensions=("tokenrequest",),  # its overlay and .proto: generator/extensions/tokenrequest/
     )
 
 

@@ -86,4 +86,6 @@ def extension_source(folder: Path, name: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ApigenError(f"cannot read extension module: {exc.strerror}", source=str(path)) from None
+        raise ApigenError(
+            f"cannot read extension module: {exc.strerror}", source=str(path)
+        ) from None
