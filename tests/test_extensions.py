@@ -68,7 +68,7 @@ def test_extensions_must_be_a_list(tmp_path: Path) -> None:
         '[tool.apigen.targets.t]\nspec = "s.json"\nkind = "K"\npackage = "p"\n'
         'extensions = "tokenrequest"\n'
     )
-    with pytest.raises(ApigenError, match="extensions must be a list of names"):
+    with pytest.raises(ApigenError, match="extensions must be a list of"):
         load_targets(tmp_path)
 
 
