@@ -5,8 +5,9 @@
 
     [tool.apigen.targets.tokenrequest]
     spec = "specs/authentication.k8s.io/v1/tokenrequest.openapi.json"
-    overlay = "specs/authentication.k8s.io/v1/tokenrequest.overlay.yaml"   # optional
-    proto = "specs/authentication.k8s.io/v1/tokenrequest.proto"            # optional
+    overlay = "my-rules.overlay.yaml"                                       # optional
+    proto = "my-kind.proto"                                                 # optional
+    extensions = ["tokenrequest"]                                           # optional
     kind = "TokenRequest"
     group_version = "authentication.k8s.io/v1"
     package = "generated/authentication_k8s_io_v1"
@@ -84,9 +85,7 @@ def embedded_default_target(package_dir: Path | None = None) -> Target:
         kinds=("TokenRequest", "TokenReview", "SelfSubjectReview"),
         package_dir=package_dir or Path.cwd() / EMBEDDED_PACKAGE,
         group_version="authentication.k8s.io/v1",
-        overlay=folder / "tokenrequest.overlay.yaml",
-        proto=folder / "tokenrequest.proto",
-        extensions=("tokenrequest",),
+        extensions=("tokenrequest",),  # its overlay and .proto: generator/extensions/tokenrequest/
     )
 
 

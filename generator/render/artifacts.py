@@ -8,16 +8,22 @@ and its template; the pipeline does the rest.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from generator.extensions import Extension
 from generator.ir.model import Api
 from generator.render.contexts.client import client_context
-from generator.render.contexts.server import proto_context, server_context
+from generator.render.contexts.server import (
+    ProtoContext,
+    ServerContext,
+    proto_context,
+    server_context,
+)
 from generator.render.contexts.validators import validators_context
 from generator.render.header import python_header
-from generator.render.templates import render_template, runtime_source
+from generator.render.templates import extension_source, render_template, runtime_source
 from generator.render.tools.dcg import base_imports, render_models
 
 ContextFn = Callable[[Api], dict[str, Any]]
@@ -27,6 +33,7 @@ ContextFn = Callable[[Api], dict[str, Any]]
 class RenderInput:
     api: Api
     user_templates: Path | None = None
+    extensions: tuple[Extension, ...] = ()  # what the target turned on (generator.extensions)
 
 
 ArtifactGroup = Literal["package", "models", "validators", "client", "server"]
@@ -39,6 +46,7 @@ class Artifact:
     produce: Callable[[RenderInput], str]
     python: bool = True  # formatted with black
     fix_imports: bool = False  # import block put in order by ruff first
+    when: Callable[[RenderInput], bool] | None = None  # None: always; else only if it says so
 
 
 def no_context(api: Api) -> dict[str, Any]:
@@ -55,6 +63,34 @@ def from_template(template: str, context: ContextFn = no_context) -> Callable[[R
     return produce
 
 
+def from_typed_template(
+    template: str, context: Callable[[RenderInput], object]
+) -> Callable[[RenderInput], str]:
+    """An artifact rendered by one template, given `api`, `header` and the fields of a typed
+    context (a frozen dataclass) built from the whole render input (extensions included)."""
+
+    def produce(given: RenderInput) -> str:
+        built = context(given)
+        assert is_dataclass(built)
+        values = {"api": given.api, "header": python_header(given.api)}
+        values.update({f.name: getattr(built, f.name) for f in fields(built)})
+        return render_template(template, values, given.user_templates)
+
+    return produce
+
+
+def _server(given: RenderInput) -> ServerContext:
+    return server_context(given.api, given.extensions)
+
+
+def _proto(given: RenderInput) -> ProtoContext:
+    return proto_context(given.api)
+
+
+def _has_protobuf(given: RenderInput) -> bool:
+    return bool(given.api.proto_descriptor_set)
+
+
 def runtime(module: str) -> Callable[[RenderInput], str]:
     """A fixed runtime module (generator/runtime/), copied as it is under the header.
 
@@ -65,6 +101,32 @@ def runtime(module: str) -> Callable[[RenderInput], str]:
         return python_header(given.api) + "\n" + runtime_source(module)
 
     return produce
+
+
+def extension_file(extension: Extension, source: str) -> Callable[[RenderInput], str]:
+    """A file of an extension's folder: a `.py` copied under the header, a `.jinja` rendered."""
+
+    def produce(given: RenderInput) -> str:
+        if source.endswith(".jinja"):
+            values = {"api": given.api, "header": python_header(given.api), "extension": extension}
+            return render_template(extension.template_name(source), values, given.user_templates)
+        return python_header(given.api) + "\n" + extension_source(extension.folder, source)
+
+    return produce
+
+
+def extension_artifacts(extensions: tuple[Extension, ...]) -> tuple[Artifact, ...]:
+    """The files the target's extensions add, in their order."""
+    return tuple(
+        Artifact(
+            file.path,
+            file.group,
+            extension_file(extension, file.source),
+            python=file.is_template and file.path.endswith(".py"),
+        )
+        for extension in extensions
+        for file in extension.files
+    )
 
 
 def models(given: RenderInput) -> str:
@@ -92,15 +154,18 @@ ARTIFACTS: tuple[Artifact, ...] = (
         "validators",
         from_template("validators/validators.py.jinja", validators_context),
     ),
+    Artifact("_resource.py", "package", runtime("_resource.py"), python=False),
+    Artifact("_api.py", "server", from_typed_template("server/_api.py.jinja", _server)),
     Artifact("_auth.py", "server", runtime("_auth.py"), python=False),
     Artifact("_backend.py", "server", runtime("_backend.py"), python=False),
-    Artifact("_openapi.py", "server", from_template("server/_openapi.py.jinja", server_context)),
-    Artifact("_proto.py", "server", from_template("server/_proto.py.jinja", proto_context)),
-    Artifact("_service.py", "server", from_template("server/_service.py.jinja", server_context)),
+    Artifact("_openapi.py", "server", runtime("_openapi.py"), python=False),
+    Artifact("_proto.py", "server", from_typed_template("server/_proto.py.jinja", _proto)),
+    Artifact("_protobuf.py", "server", runtime("_protobuf.py"), python=False, when=_has_protobuf),
+    Artifact("_server.py", "server", runtime("_server.py"), python=False),
     Artifact("_status.py", "server", runtime("_status.py"), python=False),
-    Artifact("_tokens.py", "server", runtime("_tokens.py"), python=False),
-    Artifact("_wire.py", "server", from_template("server/_wire.py.jinja", server_context)),
-    Artifact("server.py", "server", from_template("server/server.py.jinja", server_context)),
+    Artifact("_verbs.py", "server", runtime("_verbs.py"), python=False),
+    Artifact("_wire.py", "server", runtime("_wire.py"), python=False),
+    Artifact("server.py", "server", from_typed_template("server/server.py.jinja", _server)),
     Artifact("client.py", "client", from_template("client/client.py.jinja", client_context)),
     Artifact("_connection.py", "client", runtime("_connection.py"), python=False),
     Artifact("__main__.py", "client", from_template("client/__main__.py.jinja", client_context)),

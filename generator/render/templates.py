@@ -15,6 +15,8 @@ from typing import Any
 import jinja2
 
 from generator.errors import ApigenError
+from generator.extensions import EXTENSION_TEMPLATE_PREFIX
+from generator.extensions import ROOT as EXTENSIONS_ROOT
 from generator.render.text import comment, docstring_body, py_string, wrap
 from generator.resources import runtime_folder, templates_folder
 
@@ -23,8 +25,12 @@ from generator.resources import runtime_folder, templates_folder
 def environment(user_templates: Path | None = None) -> jinja2.Environment:
     folders = [str(user_templates)] if user_templates else []
     folders.append(str(templates_folder()))
+    # An extension's templates are `extensions/<folder>/<file>` (Extension.template_name).
+    extensions = jinja2.PrefixLoader(
+        {EXTENSION_TEMPLATE_PREFIX: jinja2.FileSystemLoader(str(EXTENSIONS_ROOT))}
+    )
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(folders), extensions]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -71,3 +77,15 @@ def runtime_source(module: str) -> str:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ApigenError(f"cannot read runtime module: {exc.strerror}", source=str(path)) from None
+
+
+@lru_cache(maxsize=64)
+def extension_source(folder: Path, name: str) -> str:
+    """The text of a fixed module of an extension's folder."""
+    path = folder / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ApigenError(
+            f"cannot read extension module: {exc.strerror}", source=str(path)
+        ) from None

@@ -1,4 +1,3 @@
-{{ header }}
 """What kube-apiserver's TokenRequest storage does with a request, apart from HTTP.
 
 Sources: pkg/registry/core/serviceaccount/storage/token.go,
@@ -13,25 +12,30 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from . import validators
-from ._backend import BINDABLE_KINDS, CLUSTER_SCOPED_KINDS, Backend, KubeObject
+from ._server import ApiSpec, field_problems
 from ._status import ApiError, invalid, not_found
+from ._token_backend import BINDABLE_KINDS, CLUSTER_SCOPED_KINDS, KubeObject, TokenBackend
 from ._tokens import ObjectRef, TokenGrant
 
-API_VERSION = {{ api.kind.api_version | pystr }}
-KIND = {{ api.kind.kind | pystr }}
-GROUP = {{ api.kind.group | pystr }}
+GROUP = "authentication.k8s.io"
+API_VERSION = f"{GROUP}/v1"
+KIND = "TokenRequest"
 DEFAULT_EXPIRATION_SECONDS = 3600
 # Projected volumes ask for 3607 s; kube-apiserver then issues a token valid for a year
 # that warns after the 3607 s (--service-account-extend-token-expiration, on by default).
 WARN_ONLY_EXPIRATION_SECONDS = 3607
 EXTENDED_EXPIRATION_SECONDS = 365 * 24 * 60 * 60
-RESOURCES = {"ServiceAccount": "serviceaccounts", "Pod": "pods", "Secret": "secrets", "Node": "nodes"}
+RESOURCES = {
+    "ServiceAccount": "serviceaccounts",
+    "Pod": "pods",
+    "Secret": "secrets",
+    "Node": "nodes",
+}
 
 
 @dataclass
 class Created:
-    """The {{ api.kind.kind | comment }} to answer with, and the Warning headers to send with it."""
+    """The TokenRequest to answer with, and the Warning headers to send with it."""
 
     body: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
@@ -47,15 +51,30 @@ class TokenPolicy:
 
 
 class TokenRequestService:
-    """Creates {{ api.kind.kind | comment }}s: checks them as kube-apiserver does, then signs."""
+    """Creates TokenRequests: checks them as kube-apiserver does, then signs.
 
-    def __init__(self, backend: Backend, policy: TokenPolicy, clock: Callable[[], float] = time.time):
+    `api` gives the generated validators of TokenRequest (`ApiSpec.check`).
+    """
+
+    def __init__(
+        self,
+        backend: TokenBackend,
+        policy: TokenPolicy,
+        api: ApiSpec,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.backend = backend
         self.policy = policy
+        self.api = api
         self.clock = clock
 
     def create(
-        self, namespace: str, name: str, request: dict[str, Any], field_validation: str, duplicates: Sequence[str] = ()
+        self,
+        namespace: str,
+        name: str,
+        request: dict[str, Any],
+        field_validation: str,
+        duplicates: Sequence[str] = (),
     ) -> Created:
         """The created object for `request`, the JSON form of the body.
 
@@ -66,18 +85,20 @@ class TokenRequestService:
         check_type(request)
         check_bindable(request)
         unknown: list[str] = []
-        errors = validators.{{ root_validator }}(request, unknown=unknown)
+        error = self.api.check(KIND, request, name, unknown)
         created = Created(body={}, warnings=field_problems(field_validation, unknown, duplicates))
         try:
-            if errors:
-                raise ApiError.from_status(validators.to_status(errors, name=name))
+            if error is not None:
+                raise error
             created.body = self._issue(namespace, name, request, created.warnings)
-        except ApiError as error:
-            error.warnings = created.warnings  # kube-apiserver sends them with errors too
+        except ApiError as failed:
+            failed.warnings = created.warnings  # kube-apiserver sends them with errors too
             raise
         return created
 
-    def _issue(self, namespace: str, name: str, request: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
+    def _issue(
+        self, namespace: str, name: str, request: dict[str, Any], warnings: list[str]
+    ) -> dict[str, Any]:
         """The checks that need the backend, then the signed token in the created object."""
         spec = apply_defaults(request)
         check_identity(request.get("metadata") or {}, namespace, name)
@@ -99,23 +120,33 @@ class TokenRequestService:
     def _extension(self, expiration: int, audiences: tuple[str, ...], pod_bound: bool) -> int:
         """The extended lifetime of a pod-bound 3607 s token for the API server's own audiences."""
         for_api_server = set(audiences) <= set(self.policy.api_audiences)
-        if self.policy.extend_expiration and pod_bound and expiration == WARN_ONLY_EXPIRATION_SECONDS and for_api_server:
+        if (
+            self.policy.extend_expiration
+            and pod_bound
+            and expiration == WARN_ONLY_EXPIRATION_SECONDS
+            and for_api_server
+        ):
             return EXTENDED_EXPIRATION_SECONDS
         return 0
 
     def _expiration(self, requested: int, warnings: list[str]) -> int:
         maximum = self.policy.max_expiration_seconds
         if maximum and requested > maximum:
-            warnings.append(f"requested expiration of {requested} seconds shortened to {maximum} seconds")
+            warnings.append(
+                f"requested expiration of {requested} seconds shortened to {maximum} seconds"
+            )
             return maximum
         return requested
 
-    def _bindings(self, ref: dict[str, Any] | None, namespace: str, name: str) -> dict[str, ObjectRef]:
+    def _bindings(
+        self, ref: dict[str, Any] | None, namespace: str, name: str
+    ) -> dict[str, ObjectRef]:
         """The `pod`, `secret` and `node` the token is bound to (none without a boundObjectRef)."""
         if not ref:
             return {}
         kind = ref["kind"]
-        bound = self._lookup(kind, "" if kind in CLUSTER_SCOPED_KINDS else namespace, ref.get("name") or "")
+        scope = "" if kind in CLUSTER_SCOPED_KINDS else namespace
+        bound = self._lookup(kind, scope, ref.get("name") or "")
         if kind == "Pod" and bound.service_account_name != name:
             raise ApiError(
                 400,
@@ -126,13 +157,15 @@ class TokenRequestService:
         if wanted_uid and wanted_uid != bound.uid:
             raise ApiError(
                 409,
-                f'Operation cannot be fulfilled on {kind} "{bound.name}": the UID in the bound object '
-                f"reference ({wanted_uid}) does not match the UID in record ({bound.uid}). "
+                f'Operation cannot be fulfilled on {kind} "{bound.name}": the UID in the bound '
+                f"object reference ({wanted_uid}) does not match the UID in record ({bound.uid}). "
                 "The object might have been deleted and then recreated",
                 {"name": bound.name, "kind": kind},
             )
         bindings = {kind.lower(): ObjectRef(bound.name, bound.uid)}
-        node = self.backend.get("Node", "", bound.node_name) if kind == "Pod" and bound.node_name else None
+        node = None
+        if kind == "Pod" and bound.node_name:
+            node = self.backend.get("Node", "", bound.node_name)
         if node is not None:  # a Pod's token also names the node it runs on
             bindings["node"] = ObjectRef(node.name, node.uid)
         return bindings
@@ -172,21 +205,6 @@ def check_bindable(request: dict[str, Any]) -> None:
         raise ApiError(400, f"cannot bind token to object of type {_gvk_string(api_version, kind)}")
 
 
-def field_problems(field_validation: str, unknown: Sequence[str], duplicates: Sequence[str]) -> list[str]:
-    """The Warning texts for fields the schema does not know or the body repeats.
-
-    Strict turns them into a 400 instead, as kube-apiserver's strict decoder
-    does; Ignore drops them.
-    """
-    problems = [f'unknown field "{path}"' for path in unknown]
-    problems += [f'duplicate field "{path}"' for path in duplicates]
-    if field_validation == "Ignore" or not problems:
-        return []
-    if field_validation == "Strict":
-        raise ApiError(400, "strict decoding error: " + ", ".join(problems))
-    return problems
-
-
 def apply_defaults(request: dict[str, Any]) -> dict[str, Any]:
     """The spec, defaulted in place as kube-apiserver does.
 
@@ -216,16 +234,29 @@ def check_identity(metadata: dict[str, Any], namespace: str, name: str) -> None:
             f'Invalid value: "{given_name}": must match the service account name if specified',
         )
     if (metadata.get("namespace") or "") not in ("", namespace):
-        raise ApiError(400, "the namespace of the provided object does not match the namespace sent on the request")
+        raise ApiError(
+            400,
+            "the namespace of the provided object does not match the namespace sent on the request",
+        )
 
 
-def response_body(spec: dict[str, Any], namespace: str, name: str, grant: TokenGrant, token: str) -> dict[str, Any]:
+def response_body(
+    spec: dict[str, Any], namespace: str, name: str, grant: TokenGrant, token: str
+) -> dict[str, Any]:
     """The created object: the request's spec as granted, with metadata and status set."""
-    spec = {**spec, "audiences": list(grant.audiences), "expirationSeconds": grant.expiration_seconds}
+    spec = {
+        **spec,
+        "audiences": list(grant.audiences),
+        "expirationSeconds": grant.expiration_seconds,
+    }
     return {
         "kind": KIND,
         "apiVersion": API_VERSION,
-        "metadata": {"name": name, "namespace": namespace, "creationTimestamp": rfc3339(grant.issued_at)},
+        "metadata": {
+            "name": name,
+            "namespace": namespace,
+            "creationTimestamp": rfc3339(grant.issued_at),
+        },
         "spec": spec,
         "status": {"token": token, "expirationTimestamp": rfc3339(grant.expires_at)},
     }

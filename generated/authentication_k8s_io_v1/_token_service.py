@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from . import validators
-from ._backend import BINDABLE_KINDS, CLUSTER_SCOPED_KINDS, Backend, KubeObject
+from ._server import ApiSpec, field_problems
 from ._status import ApiError, invalid, not_found
+from ._token_backend import BINDABLE_KINDS, CLUSTER_SCOPED_KINDS, KubeObject, TokenBackend
 from ._tokens import ObjectRef, TokenGrant
 
-API_VERSION = "authentication.k8s.io/v1"
-KIND = "TokenRequest"
 GROUP = "authentication.k8s.io"
+API_VERSION = f"{GROUP}/v1"
+KIND = "TokenRequest"
 DEFAULT_EXPIRATION_SECONDS = 3600
 # Projected volumes ask for 3607 s; kube-apiserver then issues a token valid for a year
 # that warns after the 3607 s (--service-account-extend-token-expiration, on by default).
@@ -56,13 +56,21 @@ class TokenPolicy:
 
 
 class TokenRequestService:
-    """Creates TokenRequests: checks them as kube-apiserver does, then signs."""
+    """Creates TokenRequests: checks them as kube-apiserver does, then signs.
+
+    `api` gives the generated validators of TokenRequest (`ApiSpec.check`).
+    """
 
     def __init__(
-        self, backend: Backend, policy: TokenPolicy, clock: Callable[[], float] = time.time
-    ):
+        self,
+        backend: TokenBackend,
+        policy: TokenPolicy,
+        api: ApiSpec,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.backend = backend
         self.policy = policy
+        self.api = api
         self.clock = clock
 
     def create(
@@ -82,14 +90,14 @@ class TokenRequestService:
         check_type(request)
         check_bindable(request)
         unknown: list[str] = []
-        errors = validators.validate_token_request(request, unknown=unknown)
+        error = self.api.check(KIND, request, name, unknown)
         created = Created(body={}, warnings=field_problems(field_validation, unknown, duplicates))
         try:
-            if errors:
-                raise ApiError.from_status(validators.to_status(errors, name=name))
+            if error is not None:
+                raise error
             created.body = self._issue(namespace, name, request, created.warnings)
-        except ApiError as error:
-            error.warnings = created.warnings  # kube-apiserver sends them with errors too
+        except ApiError as failed:
+            failed.warnings = created.warnings  # kube-apiserver sends them with errors too
             raise
         return created
 
@@ -142,9 +150,8 @@ class TokenRequestService:
         if not ref:
             return {}
         kind = ref["kind"]
-        bound = self._lookup(
-            kind, "" if kind in CLUSTER_SCOPED_KINDS else namespace, ref.get("name") or ""
-        )
+        scope = "" if kind in CLUSTER_SCOPED_KINDS else namespace
+        bound = self._lookup(kind, scope, ref.get("name") or "")
         if kind == "Pod" and bound.service_account_name != name:
             raise ApiError(
                 400,
@@ -155,17 +162,15 @@ class TokenRequestService:
         if wanted_uid and wanted_uid != bound.uid:
             raise ApiError(
                 409,
-                f'Operation cannot be fulfilled on {kind} "{bound.name}": the UID in the bound object '
-                f"reference ({wanted_uid}) does not match the UID in record ({bound.uid}). "
+                f'Operation cannot be fulfilled on {kind} "{bound.name}": the UID in the bound '
+                f"object reference ({wanted_uid}) does not match the UID in record ({bound.uid}). "
                 "The object might have been deleted and then recreated",
                 {"name": bound.name, "kind": kind},
             )
         bindings = {kind.lower(): ObjectRef(bound.name, bound.uid)}
-        node = (
-            self.backend.get("Node", "", bound.node_name)
-            if kind == "Pod" and bound.node_name
-            else None
-        )
+        node = None
+        if kind == "Pod" and bound.node_name:
+            node = self.backend.get("Node", "", bound.node_name)
         if node is not None:  # a Pod's token also names the node it runs on
             bindings["node"] = ObjectRef(node.name, node.uid)
         return bindings
@@ -203,23 +208,6 @@ def check_bindable(request: dict[str, Any]) -> None:
         return  # a type error, which validation reports
     if kind not in BINDABLE_KINDS or api_version not in ("", "v1"):
         raise ApiError(400, f"cannot bind token to object of type {_gvk_string(api_version, kind)}")
-
-
-def field_problems(
-    field_validation: str, unknown: Sequence[str], duplicates: Sequence[str]
-) -> list[str]:
-    """The Warning texts for fields the schema does not know or the body repeats.
-
-    Strict turns them into a 400 instead, as kube-apiserver's strict decoder
-    does; Ignore drops them.
-    """
-    problems = [f'unknown field "{path}"' for path in unknown]
-    problems += [f'duplicate field "{path}"' for path in duplicates]
-    if field_validation == "Ignore" or not problems:
-        return []
-    if field_validation == "Strict":
-        raise ApiError(400, "strict decoding error: " + ", ".join(problems))
-    return problems
 
 
 def apply_defaults(request: dict[str, Any]) -> dict[str, Any]:
