@@ -18,7 +18,7 @@ from generator.render.contexts.server import proto_context, server_context
 from generator.render.contexts.validators import validators_context
 from generator.render.header import python_header
 from generator.render.templates import render_template, runtime_source
-from generator.render.tools.dcg import render_models
+from generator.render.tools.dcg import base_imports, render_models
 
 ContextFn = Callable[[Api], dict[str, Any]]
 
@@ -70,16 +70,23 @@ def runtime(module: str) -> Callable[[RenderInput], str]:
 def models(given: RenderInput) -> str:
     header = render_template(
         "models/header.py.jinja",
-        {"api": given.api, "header": python_header(given.api)},
+        {
+            "api": given.api,
+            "header": python_header(given.api),
+            "base_imports": base_imports(given.api),
+        },
         given.user_templates,
     )
     return render_models(given.api, header, given.user_templates)
 
 
 ARTIFACTS: tuple[Artifact, ...] = (
-    Artifact("__init__.py", "package", from_template("package/__init__.py.jinja")),
+    Artifact(
+        "__init__.py", "package", from_template("package/__init__.py.jinja"), fix_imports=True
+    ),
     Artifact("_base.py", "package", runtime("_base.py"), python=False),
     Artifact("models.py", "models", models, fix_imports=True),
+    Artifact("_types.py", "models", runtime("_types.py"), python=False),
     Artifact(
         "validators.py",
         "validators",

@@ -13,12 +13,14 @@ from pathlib import Path
 
 from generator import __version__
 from generator.config import Target
+from generator.errors import ApigenError
 from generator.ir.lower import lower
 from generator.ir.model import Api
 from generator.render.artifacts import ARTIFACTS, RenderInput
 from generator.render.tools.format import fix_imports, format_python
 from generator.spec.load import load_spec, read_bytes
-from generator.spec.slice import slice_kind
+from generator.spec.slice import slice_kinds
+from generator.spec.sourcemap import relocate, source_pointers
 from generator.spec.validate import validate_document
 
 
@@ -33,18 +35,23 @@ def build_api(target: Target) -> Api:
         overlay_bytes = read_bytes(target.overlay)
         document = apply_overlay(document, overlay_bytes, str(target.overlay))
         overlay_sha256 = hashlib.sha256(overlay_bytes).hexdigest()
-    sliced, root = slice_kind(document, target.kind, target.group_version, spec.source)
-    validate_document(sliced, spec.source)
-    api = lower(
-        sliced,
-        root,
-        source=spec.source,
-        source_name=target.spec.name,
-        spec_sha256=spec.sha256,
-        package=target.package,
-        overlay_sha256=overlay_sha256,
-        generator_version=__version__,
-    )
+    sliced = slice_kinds(document, target.kinds, target.group_version, spec.source)
+    pointers = source_pointers(sliced.renames, spec.original_version == "2.0")
+    try:
+        validate_document(sliced.document, spec.source)
+        api = lower(
+            sliced.document,
+            sliced.roots,
+            source=spec.source,
+            source_name=target.spec.name,
+            spec_sha256=spec.sha256,
+            package=target.package,
+            overlay_sha256=overlay_sha256,
+            generator_version=__version__,
+            source_pointers=pointers,
+        )
+    except ApigenError as error:  # name the pointer in the user's file, not the slice's
+        raise relocate(error, pointers) from None
     if target.proto is not None:
         from generator.render.tools.proto import (
             compile_descriptor_set,  # only targets with a .proto need it
@@ -56,6 +63,13 @@ def build_api(target: Target) -> Api:
 
 def render_files(api: Api, user_templates: Path | None = None) -> dict[Path, str]:
     """render -> format, for every artifact."""
+    try:
+        return _render_files(api, user_templates)
+    except ApigenError as error:
+        raise relocate(error, api.source_pointers) from None
+
+
+def _render_files(api: Api, user_templates: Path | None) -> dict[Path, str]:
     given = RenderInput(api=api, user_templates=user_templates)
     files: dict[Path, str] = {}
     for artifact in ARTIFACTS:
