@@ -31,6 +31,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel
@@ -122,7 +123,8 @@ def _parse(content: bytes, model: type[M]) -> M:
 def _parse_or_status(content: bytes, model: type[M]) -> M | Status:
     """A delete answers the object, or a `Status` (for most kinds, and collections)."""
     data = json.loads(content) if content.strip() else {}
-    if isinstance(data, dict) and data.get("kind") == "Status" and model is not Status:
+    # A model of the package named Status parses it as well as ours does.
+    if isinstance(data, dict) and data.get("kind") == "Status" and model.__name__ != "Status":
         return Status.model_validate(data)
     return model.model_validate(data)
 
@@ -235,12 +237,18 @@ class _RestBase:
         return resource.path(namespace or self.namespace, name)
 
     def _object(
-        self, body: Body, resource: ResourceInfo, validator: Validator | None, name: str
+        self,
+        body: Body,
+        resource: ResourceInfo,
+        validator: Validator | None,
+        name: str,
+        api_version: str | None = None,
     ) -> dict[str, Any]:
-        """The JSON body of a create or replace: apiVersion and kind filled in, checked
-        unless disabled. The caller's mapping is left alone."""
+        """The JSON body of a create or replace: apiVersion (by default the resource's
+        group-version) and kind filled in, checked unless disabled. The caller's mapping
+        is left alone."""
         data = dict(_data(body))
-        data.setdefault("apiVersion", resource.api_version)
+        data.setdefault("apiVersion", api_version or resource.api_version)
         data.setdefault("kind", resource.kind)
         if self.validate and validator is not None:
             errors = validator(data)
@@ -252,6 +260,31 @@ class _RestBase:
         """The error a body the validator refuses raises (the generated client words it
         as the server would)."""
         return Invalid(422, None, "; ".join(map(str, errors)))
+
+    def _call_request(
+        self,
+        method: str,
+        path: str,
+        values: Mapping[str, str],
+        query: Query,
+        body: Body | None,
+        validator: Validator | None,
+        api_version: str,
+        kind: str,
+        name: str,
+    ) -> httpx.Request:
+        for key, value in values.items():  # each value percent-encoded into one segment
+            path = path.replace("{" + key + "}", quote(value, safe=""))
+        data: dict[str, Any] | None = None
+        if body is not None:
+            data = dict(_data(body))
+            data.setdefault("apiVersion", api_version)
+            data.setdefault("kind", kind)
+            if self.validate and validator is not None:
+                errors = validator(data)
+                if errors:
+                    raise self._invalid(errors, name)
+        return self._build(method, path, _query(query), body=data)
 
     def _get_request(
         self, resource: ResourceInfo, name: str, namespace: str | None, query: Query
@@ -276,8 +309,9 @@ class _RestBase:
         name: str | None,
         validator: Validator | None,
         query: Query,
+        api_version: str | None = None,
     ) -> httpx.Request:
-        data = self._object(body, resource, validator, name or "")
+        data = self._object(body, resource, validator, name or "", api_version)
         path = self._path(resource, namespace, name if resource.subresource else None)
         return self._build("POST", path, _query(query), body=data)
 
@@ -289,8 +323,9 @@ class _RestBase:
         namespace: str | None,
         validator: Validator | None,
         query: Query,
+        api_version: str | None = None,
     ) -> httpx.Request:
-        data = self._object(body, resource, validator, name)
+        data = self._object(body, resource, validator, name, api_version)
         path = self._path(resource, namespace, name)
         return self._build("PUT", path, _query(query), body=data)
 
@@ -305,6 +340,7 @@ class _RestBase:
         force: bool | None,
         dry_run: bool | str | None,
         query: Query,
+        api_version: str | None = None,
     ) -> httpx.Request:
         data: Any = [dict(op) for op in body] if isinstance(body, Sequence) else _data(body)
         chosen = patch_type or ("json" if isinstance(data, list) else "merge")
@@ -315,7 +351,11 @@ class _RestBase:
         if chosen == "apply":
             if not field_manager:
                 raise ValueError("server-side apply needs a field_manager")
-            data = {"apiVersion": resource.api_version, "kind": resource.kind, **data}
+            data = {
+                "apiVersion": api_version or resource.api_version,
+                "kind": resource.kind,
+                **data,
+            }
         elif force is not None:
             raise ValueError("force is for server-side apply (patch_type='apply') only")
         extra = {"fieldManager": field_manager, "force": force, "dryRun": _dry_run(dry_run)}
@@ -481,6 +521,27 @@ class RestClient(_RestBase):
         response = self._open(request, deadline)
         return read_body(response, self.limits.max_response_bytes, deadline)
 
+    def call(
+        self,
+        method: str,
+        path: str,
+        values: Mapping[str, str],
+        model: type[M],
+        *,
+        query: Query = None,
+        body: Body | None = None,
+        validator: Validator | None = None,
+        api_version: str = "",
+        kind: str = "",
+        name: str = "",
+    ) -> M:
+        """Any operation by its method and path template (`{name}` filled from `values`),
+        for paths that are no Kubernetes resource's."""
+        request = self._call_request(
+            method, path, values, query, body, validator, api_version, kind, name
+        )
+        return _parse(self.send(request), model)
+
     def get(
         self,
         resource: ResourceInfo,
@@ -569,9 +630,13 @@ class RestClient(_RestBase):
         name: str | None = None,
         validator: Validator | None = None,
         query: Query = None,
+        api_version: str | None = None,
     ) -> M:
-        """Create an object; for a subresource (`token`, `eviction`) `name` is the parent's."""
-        request = self._create_request(resource, body, namespace, name, validator, query)
+        """Create an object; for a subresource (`token`, `eviction`) `name` is the parent's.
+        `api_version` fills in the body's when it is not the resource's group-version."""
+        request = self._create_request(
+            resource, body, namespace, name, validator, query, api_version
+        )
         return _parse(self.send(request), model)
 
     def replace(
@@ -584,9 +649,12 @@ class RestClient(_RestBase):
         namespace: str | None = None,
         validator: Validator | None = None,
         query: Query = None,
+        api_version: str | None = None,
     ) -> M:
         """Replace an object (PUT, the `update` verb)."""
-        request = self._replace_request(resource, name, body, namespace, validator, query)
+        request = self._replace_request(
+            resource, name, body, namespace, validator, query, api_version
+        )
         return _parse(self.send(request), model)
 
     def patch(
@@ -602,12 +670,22 @@ class RestClient(_RestBase):
         force: bool | None = None,
         dry_run: bool | str | None = None,
         query: Query = None,
+        api_version: str | None = None,
     ) -> M:
         """Patch an object: `patch_type` "merge" (the default for a mapping), "json" (the
         default for a list of operations), "strategic" or "apply" (server-side apply,
         which needs `field_manager` and may `force`)."""
         request = self._patch_request(
-            resource, name, body, namespace, patch_type, field_manager, force, dry_run, query
+            resource,
+            name,
+            body,
+            namespace,
+            patch_type,
+            field_manager,
+            force,
+            dry_run,
+            query,
+            api_version,
         )
         return _parse(self.send(request), model)
 
@@ -767,6 +845,26 @@ class AsyncRestClient(_RestBase):
         response = await self._open(request, deadline)
         return await aread_body(response, self.limits.max_response_bytes, deadline)
 
+    async def call(
+        self,
+        method: str,
+        path: str,
+        values: Mapping[str, str],
+        model: type[M],
+        *,
+        query: Query = None,
+        body: Body | None = None,
+        validator: Validator | None = None,
+        api_version: str = "",
+        kind: str = "",
+        name: str = "",
+    ) -> M:
+        """Any operation by its method and path template (see `RestClient.call`)."""
+        request = self._call_request(
+            method, path, values, query, body, validator, api_version, kind, name
+        )
+        return _parse(await self.send(request), model)
+
     async def get(
         self,
         resource: ResourceInfo,
@@ -856,9 +954,13 @@ class AsyncRestClient(_RestBase):
         name: str | None = None,
         validator: Validator | None = None,
         query: Query = None,
+        api_version: str | None = None,
     ) -> M:
-        """Create an object; for a subresource (`token`, `eviction`) `name` is the parent's."""
-        request = self._create_request(resource, body, namespace, name, validator, query)
+        """Create an object; for a subresource (`token`, `eviction`) `name` is the parent's.
+        `api_version` fills in the body's when it is not the resource's group-version."""
+        request = self._create_request(
+            resource, body, namespace, name, validator, query, api_version
+        )
         return _parse(await self.send(request), model)
 
     async def replace(
@@ -871,9 +973,12 @@ class AsyncRestClient(_RestBase):
         namespace: str | None = None,
         validator: Validator | None = None,
         query: Query = None,
+        api_version: str | None = None,
     ) -> M:
         """Replace an object (PUT, the `update` verb)."""
-        request = self._replace_request(resource, name, body, namespace, validator, query)
+        request = self._replace_request(
+            resource, name, body, namespace, validator, query, api_version
+        )
         return _parse(await self.send(request), model)
 
     async def patch(
@@ -889,10 +994,20 @@ class AsyncRestClient(_RestBase):
         force: bool | None = None,
         dry_run: bool | str | None = None,
         query: Query = None,
+        api_version: str | None = None,
     ) -> M:
         """Patch an object (see `RestClient.patch`)."""
         request = self._patch_request(
-            resource, name, body, namespace, patch_type, field_manager, force, dry_run, query
+            resource,
+            name,
+            body,
+            namespace,
+            patch_type,
+            field_manager,
+            force,
+            dry_run,
+            query,
+            api_version,
         )
         return _parse(await self.send(request), model)
 
