@@ -423,7 +423,7 @@ class _RestBase:
         request = self._list_request(resource, namespace, all_namespaces, query, extra)
         # A watch lasts: no deadline, and a read waits up to the server's own timeout.
         read = None if timeout_seconds is None else timeout_seconds + 30.0
-        request.extensions["timeout"] = httpx.Timeout(self._timeout, read=read).as_dict()
+        request.extensions["timeout"] = {**self._timeout.as_dict(), "read": read}
         return request
 
     # --- Reading answers --------------------------------------------------------------

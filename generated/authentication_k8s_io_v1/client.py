@@ -175,19 +175,23 @@ class Client(_Validated, RestClient):
         `POST /api/v1/namespaces/{namespace}/serviceaccounts/{name}/token`
 
         Args:
-            dry_run: When present, indicates that modifications should not be persisted. An invalid or
+            dry_run:
+                When present, indicates that modifications should not be persisted. An invalid or
                 unrecognized dryRun directive will result in an error response and no further processing
                 of the request. Valid values are: - All: all dry run stages will be processed
-            field_manager: fieldManager is a name associated with the actor or entity that is making these changes.
+            field_manager:
+                fieldManager is a name associated with the actor or entity that is making these changes.
                 The value must be less than or 128 characters long, and only contain printable
                 characters, as defined by https://golang.org/pkg/unicode/#IsPrint.
-            field_validation: fieldValidation instructs the server on how to handle objects in the request
+            field_validation:
+                fieldValidation instructs the server on how to handle objects in the request
                 (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore:
                 unknown fields are silently dropped and all but the last duplicate field are ignored. -
                 Warn: a warning is sent in the standard Warning response header for each unknown or
                 duplicate field; the request still succeeds (the default in v1.23+). - Strict: the
                 request fails with a BadRequest error listing every unknown and duplicate field.
-            pretty: If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent
+            pretty:
+                If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent
                 indicates a browser or command-line HTTP tool (curl and wget).
         """
         return self.create(
@@ -253,19 +257,23 @@ class AsyncClient(_Validated, AsyncRestClient):
         `POST /api/v1/namespaces/{namespace}/serviceaccounts/{name}/token`
 
         Args:
-            dry_run: When present, indicates that modifications should not be persisted. An invalid or
+            dry_run:
+                When present, indicates that modifications should not be persisted. An invalid or
                 unrecognized dryRun directive will result in an error response and no further processing
                 of the request. Valid values are: - All: all dry run stages will be processed
-            field_manager: fieldManager is a name associated with the actor or entity that is making these changes.
+            field_manager:
+                fieldManager is a name associated with the actor or entity that is making these changes.
                 The value must be less than or 128 characters long, and only contain printable
                 characters, as defined by https://golang.org/pkg/unicode/#IsPrint.
-            field_validation: fieldValidation instructs the server on how to handle objects in the request
+            field_validation:
+                fieldValidation instructs the server on how to handle objects in the request
                 (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore:
                 unknown fields are silently dropped and all but the last duplicate field are ignored. -
                 Warn: a warning is sent in the standard Warning response header for each unknown or
                 duplicate field; the request still succeeds (the default in v1.23+). - Strict: the
                 request fails with a BadRequest error listing every unknown and duplicate field.
-            pretty: If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent
+            pretty:
+                If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent
                 indicates a browser or command-line HTTP tool (curl and wget).
         """
         return await self.create(

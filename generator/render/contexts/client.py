@@ -34,6 +34,7 @@ RUNTIME_ARGS = {
 NOT_FOR_WATCH = frozenset({"watch", "limit", "continue", "resourceVersionMatch"})
 # Names the method signatures use themselves; a parameter named so gets `_param`.
 RESERVED = frozenset({"self", "name", "namespace", "body", "patch_type", "query"})
+MAX_LINE = 120  # ruff's limit for generated code (pyproject.toml)
 PYTHON_TYPES = {"string": "str", "integer": "int", "boolean": "bool", "number": "float"}
 
 
@@ -43,6 +44,7 @@ class ClientParam:
     python_name: str
     annotation: str  # str, int, bool
     description: str
+    long: bool = False  # `"wireName": python_name,` is longer than a line may be
 
 
 @dataclass(frozen=True)
@@ -289,7 +291,8 @@ def _param(param: Parameter) -> ClientParam:
     python_name = str(param.python_name)
     if python_name in RESERVED and param.location == "query":
         python_name += "_param"
-    return ClientParam(param.name, python_name, _annotation(param.type), description)
+    long = 16 + len(repr(param.name)) + 2 + len(python_name) + 1 > MAX_LINE
+    return ClientParam(param.name, python_name, _annotation(param.type), description, long)
 
 
 def _annotation(ref: TypeRef) -> str:
