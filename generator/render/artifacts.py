@@ -148,6 +148,8 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("_resource.py", "client", runtime("_resource.py"), python=False),
     Artifact("_rest.py", "client", runtime("_rest.py"), python=False),
     Artifact("_watch_client.py", "client", runtime("_watch_client.py"), python=False),
-    Artifact("__main__.py", "client", client_template("client/__main__.py.jinja"), fix_imports=True),
+    Artifact(
+        "__main__.py", "client", client_template("client/__main__.py.jinja"), fix_imports=True
+    ),
     Artifact("py.typed", "package", lambda given: "", python=False),
 )
