@@ -93,11 +93,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         args.source, kind=kinds[0], group_version=args.group_version, context=args.context
     )
     imported = import_kind(spec, kinds, args.group_version)
-    overlay = write_import(imported, Path(args.output))
+    overlays = write_import(imported, Path(args.output))
     schemas = len(imported.document["components"]["schemas"])
     roots = ", ".join(imported.roots or (imported.root,))
     print(f"wrote {args.output}: {roots}, {schemas} schemas, {imported.operations} operations")
-    if overlay is not None:
+    for overlay in overlays:
         print(f"the overlay {overlay} still applies")
     return EXIT_OK
 

@@ -5,8 +5,8 @@
 
     [tool.apigen.targets.tokenrequest]
     spec = "specs/authentication.k8s.io/v1/tokenrequest.openapi.json"
-    overlay = "specs/authentication.k8s.io/v1/tokenrequest.overlay.yaml"   # optional
-    proto = "specs/authentication.k8s.io/v1/tokenrequest.proto"            # optional
+    overlay = "my-rules.overlay.yaml"                                       # optional
+    proto = "my-kind.proto"                                                 # optional
     extensions = ["tokenrequest"]                                           # optional
     kind = "TokenRequest"
     group_version = "authentication.k8s.io/v1"

@@ -3,22 +3,20 @@
 # overlay sha256: e69045de638bc4d1d76d8d6b06f5ed9ab168a4fef7f38d96552e6d3f622b6550
 # Do not edit: regenerate with `apigen generate`.
 
-"""The OpenAPI document the server publishes at `/openapi.json`.
+"""The OpenAPI document a server publishes at `/openapi.json`.
 
-FastAPI describes the routes; the request and response bodies are the
-package's models and kube-apiserver's `Status`, added here because the routes
-read their bodies themselves (JSON, YAML or protobuf).
+It describes the routes the server actually serves (from their `OperationInfo`
+data): parameters, the request body and the answers, the bodies being the
+package's models (their pydantic JSON Schema) and kube-apiserver's `Status`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
-
-from . import _wire
-from .models import TokenRequest
+from ._server import ApiSpec, OperationInfo
+from ._wire import JSON
 
 REF = "#/components/schemas/{model}"
 ERROR_CODES = (400, 401, 403, 404, 406, 409, 413, 415, 422)
@@ -39,32 +37,62 @@ STATUS_SCHEMA: dict[str, Any] = {
     },
 }
 
+__all__ = ["openapi_document"]
 
-def operation_extra(query_params: list[dict[str, Any]]) -> dict[str, Any]:
-    """The parameters, body and responses of a create operation, for `openapi_extra`."""
-    body = {"$ref": REF.format(model="TokenRequest")}
-    status = {"$ref": REF.format(model="Status")}
+
+def openapi_document(api: ApiSpec, operations: Sequence[OperationInfo]) -> dict[str, Any]:
+    """The document of `operations`, with the schemas of their bodies and of Status."""
+    paths: dict[str, dict[str, Any]] = {}
+    kinds: list[str] = []
+    for operation in operations:
+        paths.setdefault(operation.path, {})[operation.method.lower()] = _operation(operation)
+        kinds += [k for k in (operation.body_kind, operation.response_kind) if k and k not in kinds]
+    schemas: dict[str, Any] = {}
+    for kind in kinds:
+        model = api.models.get(kind)
+        if model is None:
+            continue
+        schema = model.model_json_schema(by_alias=True, ref_template=REF)
+        schemas.update(schema.pop("$defs", {}))
+        schemas[kind] = schema
+    schemas["Status"] = STATUS_SCHEMA
     return {
-        "parameters": query_params,
-        "requestBody": {"required": True, "content": {_wire.JSON: {"schema": body}}},
+        "openapi": "3.1.0",
+        "info": {"title": api.title, "version": "0.1.0"},
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
+def _operation(operation: OperationInfo) -> dict[str, Any]:
+    status = {"$ref": REF.format(model="Status")}
+    answer: dict[str, Any] = {"description": "OK"}
+    if operation.response_kind:
+        ref = {"$ref": REF.format(model=operation.response_kind)}
+        answer["content"] = {JSON: {"schema": ref}}
+    described: dict[str, Any] = {
+        "operationId": operation.operation_id,
+        "parameters": [
+            {
+                "name": param.name,
+                "in": param.location,
+                "required": param.required or param.location == "path",
+                "description": param.description,
+                "schema": {"type": param.type},
+            }
+            for param in operation.parameters
+        ],
         "responses": {
-            "201": {"description": "Created", "content": {_wire.JSON: {"schema": body}}},
+            str(operation.success): answer,
             **{
-                str(code): {"description": "Status", "content": {_wire.JSON: {"schema": status}}}
+                str(code): {"description": "Status", "content": {JSON: {"schema": status}}}
                 for code in ERROR_CODES
             },
         },
     }
-
-
-def openapi_document(app: FastAPI) -> dict[str, Any]:
-    """FastAPI's document of `app` with the model and Status schemas, built once."""
-    if app.openapi_schema is None:
-        document = get_openapi(title=app.title, version=app.version, routes=app.routes)
-        schema = TokenRequest.model_json_schema(by_alias=True, ref_template=REF)
-        schemas = document.setdefault("components", {}).setdefault("schemas", {})
-        schemas.update(schema.pop("$defs", {}))
-        schemas["TokenRequest"] = schema
-        schemas["Status"] = STATUS_SCHEMA
-        app.openapi_schema = document
-    return app.openapi_schema
+    if operation.description:
+        described["description"] = operation.description
+    if operation.body_kind:
+        body = {"$ref": REF.format(model=operation.body_kind)}
+        described["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
+    return described

@@ -3,27 +3,20 @@
 # overlay sha256: e69045de638bc4d1d76d8d6b06f5ed9ab168a4fef7f38d96552e6d3f622b6550
 # Do not edit: regenerate with `apigen generate`.
 
-"""The Kubernetes protobuf wire form (`application/vnd.kubernetes.protobuf`).
+"""The protobuf messages of this package (`application/vnd.kubernetes.protobuf`).
 
-A body is the 4 magic bytes `k8s\\0` and then a `runtime.Unknown` envelope whose
-`raw` field holds the object's message. The messages come from the official
-protobuf runtime, built from the FileDescriptorSet below: apigen compiled it
-from `tokenrequest.proto`, which keeps Kubernetes' field numbers.
+apigen compiled `tokenrequest.proto` (it keeps Kubernetes' field numbers) into
+the FileDescriptorSet below; `_protobuf.ProtobufCodec` builds the message
+classes from it with the official protobuf runtime.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
-from datetime import UTC, datetime
-from typing import Any
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
-from google.protobuf.descriptor import Descriptor, FieldDescriptor
-from google.protobuf.message import DecodeError, Message
+from ._protobuf import MEDIA_TYPE, ProtobufCodec
 
-MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
-MAGIC = b"k8s\x00"
+__all__ = ["CODEC", "MEDIA_TYPE"]
 
 _DESCRIPTOR_SET = base64.b64decode(
     "CvYNChJ0b2tlbnJlcXVlc3QucHJvdG8SHGs4cy5pby5hcGkuYXV0aGVudGljYXRpb24udjEiPgoI"
@@ -60,118 +53,11 @@ _DESCRIPTOR_SET = base64.b64decode(
     "dWVzdFN0YXR1c1IGc3RhdHVz"
 )
 
-
-def _message_classes() -> dict[str, type[Message]]:
-    pool = descriptor_pool.DescriptorPool()
-    for file in descriptor_pb2.FileDescriptorSet.FromString(_DESCRIPTOR_SET).file:
-        pool.Add(file)
-    names = ("k8s.io.api.authentication.v1.Unknown", "k8s.io.api.authentication.v1.TokenRequest")
-    return {
-        name: message_factory.GetMessageClass(pool.FindMessageTypeByName(name)) for name in names
-    }
-
-
-_CLASSES = _message_classes()
-_Envelope = _CLASSES["k8s.io.api.authentication.v1.Unknown"]
-_Object = _CLASSES["k8s.io.api.authentication.v1.TokenRequest"]
-_TIME = "k8s.io.api.authentication.v1.Time"
-
-
-class ProtobufError(ValueError):
-    """The body is not a well-formed Kubernetes protobuf object."""
-
-
-def decode(body: bytes) -> dict[str, Any]:
-    """The JSON form of an enveloped TokenRequest, `apiVersion` and `kind` included."""
-    if not body.startswith(MAGIC):
-        raise ProtobufError("the body does not start with the Kubernetes protobuf prefix")
-    try:
-        envelope = _Envelope.FromString(body[len(MAGIC) :])
-        if envelope.contentEncoding:  # type: ignore[attr-defined]
-            raise ProtobufError(f"unsupported content encoding {envelope.contentEncoding!r}")  # type: ignore[attr-defined]
-        obj = _Object.FromString(envelope.raw)  # type: ignore[attr-defined]
-    except DecodeError as exc:
-        raise ProtobufError(f"invalid protobuf: {exc}") from None
-    type_meta = message_to_dict(envelope.typeMeta)  # type: ignore[attr-defined]
-    return {**type_meta, **message_to_dict(obj)}
-
-
-def encode(data: dict[str, Any]) -> bytes:
-    """`data`, the JSON form of a TokenRequest, enveloped as kube-apiserver sends it."""
-    envelope = _Envelope()
-    dict_to_message({"apiVersion": data["apiVersion"], "kind": data["kind"]}, envelope.typeMeta)  # type: ignore[attr-defined]
-    envelope.raw = dict_to_message(data, _Object()).SerializeToString(deterministic=True)  # type: ignore[attr-defined]
-    return MAGIC + envelope.SerializeToString(deterministic=True)
-
-
-def message_to_dict(message: Message) -> dict[str, Any]:
-    """The JSON form of a message, as Go's JSON encoder writes the same object.
-
-    Go writes every non-pointer string of a message, so an empty string on the
-    wire means "unset" (`omitempty` in JSON); numbers keep their presence.
-    """
-    data: dict[str, Any] = {}
-    for field in _fields(message):
-        value = getattr(message, field.name)
-        if _is_map(field) or field.is_repeated:
-            if value:
-                data[field.json_name] = (
-                    dict(value) if _is_map(field) else [_to_json(field, v) for v in value]
-                )
-        elif message.HasField(field.name) and value != "":
-            converted = _to_json(field, value)
-            if converted is not None:
-                data[field.json_name] = converted
-    return data
-
-
-def dict_to_message(data: dict[str, Any], message: Message) -> Message:
-    """Fill `message` from the JSON form `data`; unknown keys and nulls are skipped."""
-    for field in _fields(message):
-        value = data.get(field.json_name)
-        if value is None:
-            continue
-        target = getattr(message, field.name)
-        if _is_map(field):
-            target.update(value)
-        elif field.is_repeated:
-            target.extend(value)
-        elif field.message_type is not None and field.message_type.full_name == _TIME:
-            _set_time(target, value)
-        elif field.message_type is not None:
-            dict_to_message(value, target)
-        else:
-            setattr(message, field.name, value)
-    return message
-
-
-def _fields(message: Message) -> Sequence[FieldDescriptor]:
-    # The stubs type DESCRIPTOR as a union with the C implementation's class, which has the same interface.
-    descriptor: Descriptor = message.DESCRIPTOR  # type: ignore[assignment]
-    return descriptor.fields
-
-
-def _is_map(field: FieldDescriptor) -> bool:
-    entry: Descriptor | None = field.message_type
-    return entry is not None and entry.GetOptions().map_entry
-
-
-def _to_json(field: FieldDescriptor, value: Any) -> Any:
-    if field.message_type is None:
-        return value
-    if field.message_type.full_name == _TIME:
-        return _time_to_json(value)
-    return message_to_dict(value)
-
-
-def _time_to_json(time: Message) -> str | None:
-    """RFC 3339 in UTC with `Z`, as metav1.Time; the zero time is null."""
-    seconds = time.seconds  # type: ignore[attr-defined]
-    if not seconds:
-        return None
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _set_time(time: Message, value: str) -> None:
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    time.seconds = int(moment.timestamp())  # type: ignore[attr-defined]
+CODEC = ProtobufCodec(
+    _DESCRIPTOR_SET,
+    {
+        "TokenRequest": "k8s.io.api.authentication.v1.TokenRequest",
+    },
+    envelope="k8s.io.api.authentication.v1.Unknown",
+    time="k8s.io.api.authentication.v1.Time",
+)

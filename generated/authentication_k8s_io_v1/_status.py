@@ -3,7 +3,12 @@
 # overlay sha256: e69045de638bc4d1d76d8d6b06f5ed9ab168a4fef7f38d96552e6d3f622b6550
 # Do not edit: regenerate with `apigen generate`.
 
-"""Kubernetes `Status` error bodies: every error the server answers is one of these."""
+"""Kubernetes `Status` (meta/v1): the body of every error the server answers, defined once.
+
+`status_body` writes it as kube-apiserver does; `ApiError` is the exception the
+server framework (`_server.py`) turns into one. `parse_status` reads one back,
+for clients and tests.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +22,14 @@ REASONS = {
     405: "MethodNotAllowed",
     406: "NotAcceptable",
     409: "Conflict",
+    410: "Expired",
     413: "RequestEntityTooLarge",
     415: "UnsupportedMediaType",
     422: "Invalid",
+    429: "TooManyRequests",
     500: "InternalError",  # only the safety net for a bug: no request should reach it
+    503: "ServiceUnavailable",
+    504: "Timeout",
 }
 
 
@@ -55,12 +64,32 @@ def status_body(code: int, message: str, details: dict[str, Any] | None = None) 
         "metadata": {},
         "status": "Failure",
         "message": message,
-        "reason": REASONS[code],
+        "reason": REASONS.get(code, "Unknown"),
     }
     if details is not None:
         body["details"] = details
     body["code"] = code
     return body
+
+
+def success_status(details: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The `Status` of a success without an object (a delete answered by a Status)."""
+    body: dict[str, Any] = {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Success",
+    }
+    if details is not None:
+        body["details"] = details
+    return body
+
+
+def parse_status(data: Any) -> dict[str, Any] | None:
+    """`data` (decoded JSON) if it is a `Status` object, else None."""
+    if isinstance(data, dict) and data.get("kind") == "Status":
+        return data
+    return None
 
 
 def not_found(resource: str, name: str) -> ApiError:
@@ -81,3 +110,13 @@ def invalid(
             "causes": [{"reason": reason, "message": cause, "field": field}],
         },
     )
+
+
+def method_not_allowed() -> ApiError:
+    """A path the server knows, with a method it does not serve there."""
+    return ApiError(405, "the server does not allow this method on the requested resource")
+
+
+def page_not_found() -> ApiError:
+    """A path the server does not serve: kube-apiserver's words for an unknown path."""
+    return ApiError(404, "the server could not find the requested resource")

@@ -3,30 +3,48 @@
 # overlay sha256: e69045de638bc4d1d76d8d6b06f5ed9ab168a4fef7f38d96552e6d3f622b6550
 # Do not edit: regenerate with `apigen generate`.
 
-"""Media types: request bodies in, responses out, as kube-apiserver negotiates them."""
+"""Media types: request bodies in, responses out, as kube-apiserver negotiates them.
+
+JSON always; YAML always; protobuf when the package embeds a descriptor set
+(`_proto.py`). `Wire` holds what a package offers and does the negotiation.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
 
 import yaml
 
-from . import _proto
 from ._status import ApiError
-from .validators import FieldError
-from .validators import decode as decode_json
 
 JSON = "application/json"
 YAML = "application/yaml"
-PROTOBUF = _proto.MEDIA_TYPE
-MEDIA_TYPES = (
-    "application/json",
-    "application/yaml",
-    "application/vnd.kubernetes.protobuf",
-)
+PROTOBUF = "application/vnd.kubernetes.protobuf"
 MAX_BODY_BYTES = 3 * 1024 * 1024  # kube-apiserver's limit for a request body
+
+__all__ = ["JSON", "MAX_BODY_BYTES", "PROTOBUF", "YAML", "Codec", "Wire", "media_type"]
+
+
+class Codec(Protocol):
+    """What protobuf needs of a codec (`_protobuf.ProtobufCodec`)."""
+
+    def decode(self, body: bytes) -> dict[str, Any]: ...
+
+    def encode(self, data: dict[str, Any]) -> bytes: ...
+
+    def can_encode(self, data: dict[str, Any]) -> bool: ...
+
+
+class _HasField(Protocol):
+    @property
+    def field(self) -> str: ...
+
+
+JsonDecoder = Callable[[bytes], tuple[Any, Sequence[_HasField]]]
+"""JSON in, the data and one error (with its `.field` path) per repeated key out:
+the generated `validators.decode`."""
 
 
 class _JsonYamlLoader(yaml.SafeLoader):
@@ -44,46 +62,76 @@ def media_type(header: str) -> str:
     return header.split(";", 1)[0].strip().lower()
 
 
-def decode_body(body: bytes, content_type: str) -> tuple[dict[str, Any], list[str]]:
-    """The JSON form of a request body and the paths of the keys it repeats (JSON only).
+def _plain_json(body: bytes) -> tuple[Any, Sequence[_HasField]]:
+    return json.loads(body), ()
 
-    415 for a type the server does not read, 400 for a malformed body.
-    """
-    kind = media_type(content_type) or JSON
-    if kind not in MEDIA_TYPES:
-        raise ApiError(
-            415,
-            "the body of the request was in an unknown format - accepted media types include: "
-            + ", ".join(MEDIA_TYPES),
+
+class Wire:
+    """The media types a server reads and writes, in order of preference."""
+
+    def __init__(
+        self,
+        media_types: Sequence[str] = (JSON, YAML),
+        protobuf: Codec | None = None,
+        decode_json: JsonDecoder = _plain_json,
+    ) -> None:
+        self.media_types = tuple(
+            kind for kind in media_types if kind != PROTOBUF or protobuf is not None
         )
-    duplicates: list[FieldError] = []
-    try:
-        if kind == PROTOBUF:
-            data: Any = _proto.decode(body)
-        elif kind == YAML:
-            data = yaml.load(body, Loader=_JsonYamlLoader)  # noqa: S506 - a SafeLoader subclass
-        else:
-            data, duplicates = decode_json(body)
-            data = _without_lone_surrogates(data)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise ApiError(
-            400, f"the body of the request could not be decoded: {_one_line(exc)}"
-        ) from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "the body of the request must be an object")
-    return data, [error.field for error in duplicates]
+        self.protobuf = protobuf
+        self._decode_json = decode_json
 
+    def decode_body(self, body: bytes, content_type: str) -> tuple[dict[str, Any], list[str]]:
+        """The JSON form of a request body and the paths of the keys it repeats (JSON only).
 
-def response_type(accept: str) -> str:
-    """The first media type of `Accept` the server writes (JSON for `*/*` or none); 406 if none."""
-    if not accept.strip():
-        return JSON
-    for kind in _accepted(accept):
-        if kind in MEDIA_TYPES:
-            return kind
-        if kind in ("*/*", "application/*"):
+        415 for a type the server does not read, 400 for a malformed body.
+        """
+        kind = media_type(content_type) or JSON
+        if kind not in self.media_types:
+            raise ApiError(
+                415,
+                "the body of the request was in an unknown format - accepted media types include: "
+                + ", ".join(self.media_types),
+            )
+        duplicates: Sequence[_HasField] = ()
+        try:
+            if kind == PROTOBUF and self.protobuf is not None:
+                data: Any = self.protobuf.decode(body)
+            elif kind == YAML:
+                data = yaml.load(body, Loader=_JsonYamlLoader)  # noqa: S506 - a SafeLoader subclass
+            else:
+                data, duplicates = self._decode_json(body)
+                data = _without_lone_surrogates(data)
+        except (ValueError, yaml.YAMLError) as exc:
+            raise ApiError(
+                400, f"the body of the request could not be decoded: {_one_line(exc)}"
+            ) from None
+        if not isinstance(data, dict):
+            raise ApiError(400, "the body of the request must be an object")
+        return data, [error.field for error in duplicates]
+
+    def response_type(self, accept: str) -> str:
+        """The first media type of `Accept` the server writes (JSON for `*/*` or none); 406 if none."""
+        if not accept.strip():
             return JSON
-    raise ApiError(406, f"only the following media types are accepted: {', '.join(MEDIA_TYPES)}")
+        for kind in _accepted(accept):
+            if kind in self.media_types:
+                return kind
+            if kind in ("*/*", "application/*"):
+                return JSON
+        raise ApiError(
+            406, f"only the following media types are accepted: {', '.join(self.media_types)}"
+        )
+
+    def encode(self, data: dict[str, Any], kind: str) -> tuple[bytes, str]:
+        """The body and its media type; an object protobuf cannot carry (a Status) goes as JSON."""
+        if kind == PROTOBUF:
+            if self.protobuf is not None and self.protobuf.can_encode(data):
+                return self.protobuf.encode(data), PROTOBUF
+            kind = JSON
+        if kind == YAML:
+            return yaml.safe_dump(data, sort_keys=False).encode(), YAML
+        return json.dumps(data, separators=(",", ":")).encode(), JSON
 
 
 def _accepted(accept: str) -> Iterator[str]:
@@ -101,14 +149,6 @@ def _is_zero(weight: str) -> bool:
         return float(weight) == 0
     except ValueError:
         return False
-
-
-def encode(data: dict[str, Any], kind: str) -> bytes:
-    if kind == PROTOBUF:
-        return _proto.encode(data)
-    if kind == YAML:
-        return yaml.safe_dump(data, sort_keys=False).encode()
-    return json.dumps(data, separators=(",", ":")).encode()
 
 
 def _without_lone_surrogates(value: Any) -> Any:

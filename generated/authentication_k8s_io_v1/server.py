@@ -3,345 +3,67 @@
 # overlay sha256: e69045de638bc4d1d76d8d6b06f5ed9ab168a4fef7f38d96552e6d3f622b6550
 # Do not edit: regenerate with `apigen generate`.
 
-"""An ASGI TokenRequest server that behaves as kube-apiserver's endpoint.
+"""An ASGI server for Kubernetes TokenRequest API (authentication.k8s.io/v1), as kube-apiserver serves it.
 
-`create_app` returns a FastAPI app serving
-`POST /api/v1/namespaces/{namespace}/serviceaccounts/{name}/token`,
-and the OIDC discovery documents that verify its tokens. Run it with
-`python -m <package>.server --help`.
+The routes come from `_api.API` (the spec's operations, as data) and from the
+extensions' plug-ins (`_tokenrequest`); the request handling is the
+framework's (`_server.py`). Run it with `python -m <package>.server --help`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
-from starlette.exceptions import HTTPException
+from starlette.applications import Starlette
 
-from . import _openapi, _wire
-from ._auth import (
-    Authenticator,
-    Authorizer,
-    RequestAttributes,
-    TokenFileAuthenticator,
-    User,
-    allow_all,
-)
-from ._backend import Backend, InMemoryBackend, load_objects
-from ._service import TokenPolicy, TokenRequestService
-from ._status import ApiError, status_body
-from ._tokens import (
-    DISCOVERY_PATH,
-    JWKS_PATH,
-    TokenSigner,
-    discovery_document,
-    generate_key,
-    load_key,
-)
+from . import _server
+from ._api import API
+from ._auth import Authenticator, Authorizer, allow_all
+from ._backend import Backend
+from ._tokenrequest import PLUGIN as _tokenrequest_plugin
 
-FIELD_VALIDATION = ("Ignore", "Warn", "Strict")
-ARGS_VARIABLE = "APIGEN_SERVER_ARGS"  # main's arguments, passed on to uvicorn's workers
+__all__ = ["API", "PLUGINS", "app_from_args", "build_parser", "create_app", "main"]
 
-__all__ = ["create_app", "main"]
+PLUGINS: tuple[_server.ServerPlugin, ...] = (_tokenrequest_plugin,)
+DESCRIPTION = "Serve the TokenRequest API as kube-apiserver does."
 
 
 def create_app(
     *,
-    backend: Backend,
     authenticator: Authenticator,
     authorizer: Authorizer = allow_all,
-    api_audiences: Sequence[str] = (),
-    max_expiration_seconds: int = 0,
-    extend_expiration: bool = True,
-) -> FastAPI:
-    """The app. `api_audiences` default to the backend's issuer, as kube-apiserver's do."""
-    policy = TokenPolicy(
-        tuple(api_audiences) or (backend.issuer,), max_expiration_seconds, extend_expiration
+    backend: Backend | None = None,
+    **options: Any,
+) -> Starlette:
+    """The app. `backend` serves the generic verb routes; `options` are the plug-ins'."""
+    return _server.build_app(
+        API,
+        PLUGINS,
+        authenticator=authenticator,
+        authorizer=authorizer,
+        backend=backend,
+        options=options,
     )
-    service = TokenRequestService(backend, policy)
-    app = FastAPI(
-        title="Kubernetes TokenRequest API (authentication.k8s.io/v1)",
-        openapi_url="/openapi.json",
-        docs_url=None,
-        redoc_url=None,
-    )
-    app.openapi = lambda: _openapi.openapi_document(app)  # type: ignore[method-assign]
-    _add_error_handlers(app)
-
-    def authenticate(request: Request) -> User:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        user = (
-            authenticator(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-        )
-        if user is None:
-            raise ApiError(401, "Unauthorized")
-        return user
-
-    @app.post(
-        "/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token",
-        operation_id="createCoreV1NamespacedServiceAccountToken",
-        status_code=201,
-        openapi_extra=_openapi.operation_extra(
-            [
-                {
-                    "description": "When present, indicates that modifications should not be "
-                    "persisted. An invalid or unrecognized dryRun directive will "
-                    "result in an error response and no further processing of the "
-                    "request. Valid values are: - All: all dry run stages will be "
-                    "processed",
-                    "in": "query",
-                    "name": "dryRun",
-                    "required": False,
-                    "schema": {"type": "string"},
-                },
-                {
-                    "description": "fieldManager is a name associated with the actor or entity "
-                    "that is making these changes. The value must be less than or "
-                    "128 characters long, and only contain printable characters, "
-                    "as defined by https://golang.org/pkg/unicode/#IsPrint.",
-                    "in": "query",
-                    "name": "fieldManager",
-                    "required": False,
-                    "schema": {"type": "string"},
-                },
-                {
-                    "description": "fieldValidation instructs the server on how to handle "
-                    "objects in the request (POST/PUT/PATCH) containing unknown "
-                    "or duplicate fields. Valid values are: - Ignore: unknown "
-                    "fields are silently dropped and all but the last duplicate "
-                    "field are ignored. - Warn: a warning is sent in the standard "
-                    "Warning response header for each unknown or duplicate field; "
-                    "the request still succeeds (the default in v1.23+). - "
-                    "Strict: the request fails with a BadRequest error listing "
-                    "every unknown and duplicate field.",
-                    "in": "query",
-                    "name": "fieldValidation",
-                    "required": False,
-                    "schema": {"type": "string"},
-                },
-                {
-                    "description": "If 'true', then the output is pretty printed. Defaults to "
-                    "'false' unless the user-agent indicates a browser or "
-                    "command-line HTTP tool (curl and wget).",
-                    "in": "query",
-                    "name": "pretty",
-                    "required": False,
-                    "schema": {"type": "string"},
-                },
-            ]
-        ),
-    )
-    async def create_namespaced_service_account_token(
-        namespace: str, name: str, request: Request
-    ) -> Response:
-        user = authenticate(request)
-        attributes = RequestAttributes(
-            verb="create",
-            namespace=namespace,
-            resource="serviceaccounts",
-            subresource="token",
-            name=name,
-        )
-        if not authorizer(user, attributes):
-            raise _forbidden(user, attributes)
-        reply_type = _wire.response_type(request.headers.get("accept", ""))
-        field_validation = _create_options(request)
-        body, duplicates = _wire.decode_body(
-            await _read_body(request), request.headers.get("content-type", "")
-        )
-        created = service.create(namespace, name, body, field_validation, duplicates)
-        response = Response(
-            _wire.encode(created.body, reply_type), status_code=201, media_type=reply_type
-        )
-        return _with_warnings(response, created.warnings)
-
-    @app.get(DISCOVERY_PATH, include_in_schema=False)
-    def openid_configuration() -> dict[str, Any]:
-        return discovery_document(backend.issuer, backend.jwks())
-
-    @app.get(JWKS_PATH, include_in_schema=False)
-    def jwks() -> dict[str, Any]:
-        return backend.jwks()
-
-    return app
-
-
-def _add_error_handlers(app: FastAPI) -> None:
-    """Every error is a `Status`: the server's own, Starlette's (404, 405), and any bug."""
-
-    async def api_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ApiError)
-        return _with_warnings(JSONResponse(exc.status(), status_code=exc.code), exc.warnings)
-
-    async def http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        return JSONResponse(
-            status_body(exc.status_code, str(exc.detail)), status_code=exc.status_code
-        )
-
-    async def bug(request: Request, exc: Exception) -> Response:
-        return JSONResponse(
-            status_body(500, f"internal error: {type(exc).__name__}"), status_code=500
-        )
-
-    app.add_exception_handler(ApiError, api_error)
-    app.add_exception_handler(HTTPException, http_error)
-    app.add_exception_handler(Exception, bug)
-
-
-def _forbidden(user: User, attributes: RequestAttributes) -> ApiError:
-    resource = (
-        f"{attributes.resource}/{attributes.subresource}"
-        if attributes.subresource
-        else attributes.resource
-    )
-    return ApiError(
-        403,
-        f'{attributes.resource} "{attributes.name}" is forbidden: User "{user.name}" cannot {attributes.verb} '
-        f'resource "{resource}" in API group "{attributes.group}" in the namespace "{attributes.namespace}"',
-        {"name": attributes.name, "kind": attributes.resource},
-    )
-
-
-def _create_options(request: Request) -> str:
-    """The `fieldValidation` directive (Warn by default), after checking `dryRun`.
-
-    `dryRun=All` changes nothing here: kube-apiserver's TokenRequest storage
-    persists nothing either way and returns the signed token all the same.
-    """
-    for value in request.query_params.getlist("dryRun"):
-        if value != "All":
-            raise ApiError(400, f'dryRun: Unsupported value: "{value}": supported values: "All"')
-    directive = request.query_params.get("fieldValidation") or "Warn"
-    if directive not in FIELD_VALIDATION:
-        raise ApiError(
-            400,
-            f'fieldValidation: Unsupported value: "{directive}": supported values: "", "Ignore", "Strict", "Warn"',
-        )
-    return directive
-
-
-async def _read_body(request: Request) -> bytes:
-    """The body, or 413 as soon as it passes kube-apiserver's 3 MiB limit."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > _wire.MAX_BODY_BYTES:
-            raise ApiError(
-                413, f"the request body is too large: the limit is {_wire.MAX_BODY_BYTES} bytes"
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _with_warnings(response: Response, warnings: Sequence[str]) -> Response:
-    for warning in warnings:
-        response.raw_headers.append((b"warning", _warning(warning)))
-    return response
-
-
-def _warning(text: str) -> bytes:
-    """A `Warning` header value (RFC 7234) with code 299, as kube-apiserver writes it.
-
-    The text is a quoted string with quotes, backslashes and control characters
-    escaped; other characters go out as UTF-8, as Go sends them.
-    """
-    quoted = json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-    return f"299 - {quoted}".encode()
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=f"python -m {__package__}.server",
-        description="Serve the TokenRequest API as kube-apiserver does.",
-    )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8443)
-    parser.add_argument("--tls-cert", type=Path, help="serve HTTPS with this PEM certificate")
-    parser.add_argument("--tls-key", type=Path, help="the PEM key of --tls-cert")
-    parser.add_argument(
-        "--signing-key",
-        type=Path,
-        help="PEM key (RSA or EC P-256) that signs tokens; generated if absent",
-    )
-    parser.add_argument(
-        "--issuer", default="https://kubernetes.default.svc.cluster.local", help="the tokens' iss"
-    )
-    parser.add_argument(
-        "--api-audiences", default="", help="comma-separated audiences of tokens that ask for none"
-    )
-    parser.add_argument(
-        "--max-token-expiration", type=int, default=0, help="seconds; longer requests are shortened"
-    )
-    parser.add_argument(
-        "--extend-token-expiration",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="pod-bound 3607 s tokens for the API audiences live a year and warn after 3607 s",
-    )
-    parser.add_argument(
-        "--token-auth-file",
-        type=Path,
-        required=True,
-        help='CSV rows token,user,uid,"group1,group2"',
-    )
-    parser.add_argument(
-        "--objects", type=Path, help="YAML of ServiceAccount, Pod, Secret and Node manifests"
-    )
-    parser.add_argument(
-        "--workers", type=int, default=1, help="uvicorn worker processes (they need --signing-key)"
-    )
-    parser.add_argument(
-        "--access-log", action="store_true", help="log every request, as uvicorn does by default"
-    )
-    return parser
+    return _server.build_parser(f"python -m {__package__}.server", DESCRIPTION, PLUGINS)
 
 
-def app_from_args(args: argparse.Namespace) -> FastAPI:
-    key = load_key(args.signing_key) if args.signing_key else generate_key()
-    objects = load_objects(args.objects.read_text(encoding="utf-8")) if args.objects else []
-    return create_app(
-        backend=InMemoryBackend(TokenSigner(key, args.issuer), objects),
-        authenticator=TokenFileAuthenticator.from_csv(args.token_auth_file),
-        api_audiences=[a.strip() for a in args.api_audiences.split(",") if a.strip()],
-        max_expiration_seconds=args.max_token_expiration,
-        extend_expiration=args.extend_token_expiration,
-    )
+def app_from_args(args: argparse.Namespace) -> Starlette:
+    return _server.app_from_arguments(args, API, PLUGINS)
 
 
-def app_from_environment() -> FastAPI:
+def app_from_environment() -> Starlette:
     """The app of `main`'s arguments: uvicorn builds one in each worker process."""
-    return app_from_args(build_parser().parse_args(json.loads(os.environ[ARGS_VARIABLE])))
+    return app_from_args(build_parser().parse_args(_server.arguments_from_environment()))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    import uvicorn
-
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(arguments)
-    if args.workers > 1 and not args.signing_key:
-        raise SystemExit(
-            "--workers above 1 needs --signing-key: every worker must sign with the same key"
-        )
-    app_from_args(args)  # fail here, once, on a bad file rather than in every worker
-    os.environ[ARGS_VARIABLE] = json.dumps(arguments)
-    uvicorn.run(
-        f"{__package__}.server:app_from_environment",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        access_log=args.access_log,
-        ssl_certfile=args.tls_cert,
-        ssl_keyfile=args.tls_key,
+    _server.main(
+        argv, f"{__package__}.server:app_from_environment", build_parser(), PLUGINS, app_from_args
     )
 
 

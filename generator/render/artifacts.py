@@ -8,14 +8,19 @@ and its template; the pipeline does the rest.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from generator.extensions import Extension
 from generator.ir.model import Api
 from generator.render.contexts.client import client_context
-from generator.render.contexts.server import proto_context, server_context
+from generator.render.contexts.server import (
+    ProtoContext,
+    ServerContext,
+    proto_context,
+    server_context,
+)
 from generator.render.contexts.validators import validators_context
 from generator.render.header import python_header
 from generator.render.templates import extension_source, render_template, runtime_source
@@ -41,6 +46,7 @@ class Artifact:
     produce: Callable[[RenderInput], str]
     python: bool = True  # formatted with black
     fix_imports: bool = False  # import block put in order by ruff first
+    when: Callable[[RenderInput], bool] | None = None  # None: always; else only if it says so
 
 
 def no_context(api: Api) -> dict[str, Any]:
@@ -55,6 +61,34 @@ def from_template(template: str, context: ContextFn = no_context) -> Callable[[R
         return render_template(template, values, given.user_templates)
 
     return produce
+
+
+def from_typed_template(
+    template: str, context: Callable[[RenderInput], object]
+) -> Callable[[RenderInput], str]:
+    """An artifact rendered by one template, given `api`, `header` and the fields of a typed
+    context (a frozen dataclass) built from the whole render input (extensions included)."""
+
+    def produce(given: RenderInput) -> str:
+        built = context(given)
+        assert is_dataclass(built)
+        values = {"api": given.api, "header": python_header(given.api)}
+        values.update({f.name: getattr(built, f.name) for f in fields(built)})
+        return render_template(template, values, given.user_templates)
+
+    return produce
+
+
+def _server(given: RenderInput) -> ServerContext:
+    return server_context(given.api, given.extensions)
+
+
+def _proto(given: RenderInput) -> ProtoContext:
+    return proto_context(given.api)
+
+
+def _has_protobuf(given: RenderInput) -> bool:
+    return bool(given.api.proto_descriptor_set)
 
 
 def runtime(module: str) -> Callable[[RenderInput], str]:
@@ -134,18 +168,21 @@ ARTIFACTS: tuple[Artifact, ...] = (
         "validators",
         from_template("validators/validators.py.jinja", validators_context),
     ),
+    Artifact("_resource.py", "package", runtime("_resource.py"), python=False),
+    Artifact("_api.py", "server", from_typed_template("server/_api.py.jinja", _server)),
     Artifact("_auth.py", "server", runtime("_auth.py"), python=False),
     Artifact("_backend.py", "server", runtime("_backend.py"), python=False),
-    Artifact("_openapi.py", "server", from_template("server/_openapi.py.jinja", server_context)),
-    Artifact("_proto.py", "server", from_template("server/_proto.py.jinja", proto_context)),
-    Artifact("_service.py", "server", from_template("server/_service.py.jinja", server_context)),
+    Artifact("_openapi.py", "server", runtime("_openapi.py"), python=False),
+    Artifact("_proto.py", "server", from_typed_template("server/_proto.py.jinja", _proto)),
+    Artifact("_protobuf.py", "server", runtime("_protobuf.py"), python=False, when=_has_protobuf),
+    Artifact("_server.py", "server", runtime("_server.py"), python=False),
     Artifact("_status.py", "server", runtime("_status.py"), python=False),
-    Artifact("_wire.py", "server", from_template("server/_wire.py.jinja", server_context)),
-    Artifact("server.py", "server", from_template("server/server.py.jinja", server_context)),
+    Artifact("_verbs.py", "server", runtime("_verbs.py"), python=False),
+    Artifact("_wire.py", "server", runtime("_wire.py"), python=False),
+    Artifact("server.py", "server", from_typed_template("server/server.py.jinja", _server)),
     Artifact("client.py", "client", client_template("client/client.py.jinja"), fix_imports=True),
     Artifact("_connection.py", "client", runtime("_connection.py"), python=False),
     Artifact("_errors.py", "client", runtime("_errors.py"), python=False),
-    Artifact("_resource.py", "client", runtime("_resource.py"), python=False),
     Artifact("_rest.py", "client", runtime("_rest.py"), python=False),
     Artifact("_watch_client.py", "client", runtime("_watch_client.py"), python=False),
     Artifact(

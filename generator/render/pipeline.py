@@ -97,6 +97,8 @@ def _render_files(
     given = RenderInput(api=api, user_templates=user_templates, extensions=extensions)
     files: dict[Path, str] = {}
     for artifact in (*ARTIFACTS, *extension_artifacts(extensions)):
+        if artifact.when is not None and not artifact.when(given):
+            continue
         text = artifact.produce(given)
         if artifact.fix_imports:
             text = fix_imports(text, artifact.path)

@@ -1,112 +1,128 @@
-"""Where the server finds service accounts and bound objects, and how it signs.
+"""The storage behind a server's verb routes: a typed protocol, one method per verb.
 
-`Backend` is the protocol `create_app` takes; `InMemoryBackend` is the default:
-objects loaded from ordinary Kubernetes manifests, tokens signed by a
-`TokenSigner`. A backend of your own may look objects up in a real cluster or
-issue tokens from a KMS.
+The server framework (`_server.py`) parses a request into these arguments and
+answers with what the method returns; a method raises `_status.ApiError` for
+an error answer (404 NotFound, 409 Conflict, 410 Expired, 422 Invalid, ...).
+Objects go in and out in their JSON form (`dict`), as the API server stores
+them; `resource` says which resource (or subresource) of the package is meant.
+
+A namespace of `None` is the all-namespaces collection of a namespaced resource
+(`/api/v1/configmaps`); cluster-scoped resources get `""`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import yaml
+from ._resource import ResourceInfo
 
-from ._tokens import TokenGrant, TokenSigner
-
-BINDABLE_KINDS = ("Pod", "Secret", "Node")
-CLUSTER_SCOPED_KINDS = ("Node",)
-KNOWN_KINDS = ("ServiceAccount", *BINDABLE_KINDS)
+__all__ = ["Backend", "DeleteOptions", "ListOptions", "WriteOptions"]
 
 
 @dataclass(frozen=True)
-class KubeObject:
-    """The parts of a ServiceAccount, Pod, Secret or Node that a token needs."""
+class ListOptions:
+    """The query of a list, a watch or a deletecollection (metav1.ListOptions)."""
 
-    kind: str
-    name: str
-    uid: str
-    namespace: str = ""  # empty for cluster-scoped kinds (Node)
-    service_account_name: str = ""  # a Pod's spec.serviceAccountName
-    node_name: str = ""  # a Pod's spec.nodeName
+    label_selector: str = ""
+    field_selector: str = ""
+    limit: int = 0  # 0: no limit
+    continue_token: str = ""  # `continue`
+    resource_version: str = ""
+    resource_version_match: str = ""
+    timeout_seconds: int | None = None
+    allow_watch_bookmarks: bool = False
+    send_initial_events: bool | None = None
 
-    @classmethod
-    def from_manifest(cls, manifest: dict[str, Any]) -> KubeObject:
-        metadata = manifest.get("metadata") or {}
-        spec = manifest.get("spec") or {}
-        return cls(
-            kind=manifest["kind"],
-            name=metadata["name"],
-            uid=str(metadata.get("uid") or ""),
-            namespace=metadata.get("namespace")
-            or ("" if manifest["kind"] in CLUSTER_SCOPED_KINDS else "default"),
-            service_account_name=spec.get("serviceAccountName") or "",
-            node_name=spec.get("nodeName") or "",
-        )
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """The query of a create, update or patch (metav1.CreateOptions and friends).
+
+    `fieldValidation` has been applied by the framework already (unknown and
+    repeated fields become Warnings or a 400); it is passed on for backends
+    that validate nested objects of their own.
+    """
+
+    dry_run: bool = False  # dryRun=All: check everything, persist nothing
+    field_manager: str = ""
+    field_validation: str = "Warn"  # Strict, Warn or Ignore
+    force: bool = False  # server-side apply: take over conflicting fields
+
+
+@dataclass(frozen=True)
+class DeleteOptions:
+    """A delete's query and `DeleteOptions` body, merged (the body wins, as in kube-apiserver)."""
+
+    dry_run: bool = False
+    grace_period_seconds: int | None = None
+    propagation_policy: str = ""  # Orphan, Background or Foreground
+    preconditions_uid: str = ""
+    preconditions_resource_version: str = ""
 
 
 class Backend(Protocol):
-    """What the server asks of its storage and its signer."""
+    """What the generic verb routes ask of their storage.
 
-    @property
-    def issuer(self) -> str:
-        """The `iss` of the tokens, and the base of the OIDC discovery URLs."""
-        ...
-
-    def get(self, kind: str, namespace: str, name: str) -> KubeObject | None:
-        """The object, or None. `namespace` is empty for cluster-scoped kinds (Node)."""
-        ...
-
-    def issue_token(self, grant: TokenGrant) -> str:
-        """A signed JWT for `grant`."""
-        ...
-
-    def jwks(self) -> dict[str, Any]:
-        """The JSON Web Key Set that verifies the tokens."""
-        ...
-
-
-class InMemoryBackend:
-    """Objects held in memory, tokens signed with one key."""
-
-    def __init__(self, signer: TokenSigner, objects: Iterable[KubeObject] = ()) -> None:
-        self.signer = signer
-        self._objects = {(obj.kind, obj.namespace, obj.name): obj for obj in objects}
-
-    @property
-    def issuer(self) -> str:
-        return self.signer.issuer
-
-    def get(self, kind: str, namespace: str, name: str) -> KubeObject | None:
-        return self._objects.get((kind, namespace, name))
-
-    def issue_token(self, grant: TokenGrant) -> str:
-        return self.signer.sign(grant)
-
-    def jwks(self) -> dict[str, Any]:
-        return self.signer.jwks()
-
-
-def load_objects(text: str) -> list[KubeObject]:
-    """The ServiceAccounts, Pods, Secrets and Nodes of a YAML stream.
-
-    Documents are manifests as `kubectl get -o yaml` prints them, one object
-    each or a `List` of them; other kinds are skipped.
+    `create` gets `name` for a create on a subresource of a named object
+    (`POST .../pods/{name}/eviction`), else "". `patch` gets the decoded patch
+    (an object, or the operation list of a JSON patch) and its media type:
+    `application/merge-patch+json`, `application/json-patch+json`,
+    `application/strategic-merge-patch+json` or `application/apply-patch+yaml`.
+    `delete` answers the object (with `deletionTimestamp` while finalizers hold
+    it) or a `Status` of success; `deletecollection` answers the list of what
+    it deleted. `watch` yields events `{"type": "ADDED", "object": {...}}`
+    (`MODIFIED`, `DELETED`, `BOOKMARK`, and `ERROR` with a Status object), and
+    ends when `timeout_seconds` runs out.
     """
-    return [
-        KubeObject.from_manifest(manifest)
-        for document in yaml.safe_load_all(text)
-        for manifest in _items(document)
-        if manifest.get("kind") in KNOWN_KINDS
-    ]
 
+    def get(self, resource: ResourceInfo, namespace: str, name: str) -> dict[str, Any]: ...
 
-def _items(document: Any) -> Iterator[dict[str, Any]]:
-    if not isinstance(document, dict):
-        return
-    if document.get("kind", "").endswith("List") and isinstance(document.get("items"), list):
-        yield from (item for item in document["items"] if isinstance(item, dict))
-    else:
-        yield document
+    def list(
+        self, resource: ResourceInfo, namespace: str | None, options: ListOptions
+    ) -> dict[str, Any]: ...
+
+    def create(
+        self,
+        resource: ResourceInfo,
+        namespace: str,
+        body: dict[str, Any],
+        options: WriteOptions,
+        name: str = "",
+    ) -> dict[str, Any]: ...
+
+    def update(
+        self,
+        resource: ResourceInfo,
+        namespace: str,
+        name: str,
+        body: dict[str, Any],
+        options: WriteOptions,
+    ) -> dict[str, Any]: ...
+
+    def patch(
+        self,
+        resource: ResourceInfo,
+        namespace: str,
+        name: str,
+        patch: Any,
+        patch_type: str,
+        options: WriteOptions,
+    ) -> dict[str, Any]: ...
+
+    def delete(
+        self, resource: ResourceInfo, namespace: str, name: str, options: DeleteOptions
+    ) -> dict[str, Any]: ...
+
+    def deletecollection(
+        self,
+        resource: ResourceInfo,
+        namespace: str | None,
+        options: ListOptions,
+        delete_options: DeleteOptions,
+    ) -> dict[str, Any]: ...
+
+    def watch(
+        self, resource: ResourceInfo, namespace: str | None, options: ListOptions
+    ) -> AsyncIterator[dict[str, Any]]: ...

@@ -74,7 +74,12 @@ EXTENSION = Extension(
     folder=Path(__file__).resolve().parent,
     overlay="tokenrequest.overlay.yaml",
     proto="tokenrequest.proto",
-    files=(ExtensionFile("_tokens.py", "_tokens.py"),),
+    files=(
+        ExtensionFile("_tokens.py", "_tokens.py"),
+        ExtensionFile("_token_backend.py", "_token_backend.py"),
+        ExtensionFile("_token_service.py", "_token_service.py"),
+        ExtensionFile("_tokenrequest.py", "_tokenrequest.py"),
+    ),
     server=ServerContribution(
         module="_tokenrequest",
         routes=(("create", "serviceaccounts/token"),),
