@@ -161,3 +161,30 @@ def test_the_command_line_escapes_a_servers_message(
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x07" not in err
     assert json.dumps(hostile)[1:-1] in err  # escaped, still readable
+
+
+def test_the_async_client_has_the_same_deadline(kube, running, fake):
+    import asyncio
+
+    fake.replies.append(Stream(201, repeated(b" ", 10), delay=2.0))
+
+    async def scenario() -> None:
+        async with kube.AsyncClient(running[1], timeout=3, retry=kube.Retry(attempts=0)) as client:
+            await client.create_token("builder", "team-a")
+
+    started = time.monotonic()
+    with pytest.raises(httpx.TimeoutException, match="within the timeout of 3s"):
+        asyncio.run(scenario())
+    assert time.monotonic() - started < 10  # a hang guard
+
+
+def test_a_watch_event_larger_than_the_cap_is_refused(kube, running, fake):
+    resource = kube.ResourceInfo("", "v1", "ConfigMap", "configmaps", True, ("watch",))
+    big = {"metadata": {"name": "a", "annotations": {"x": "y" * 8192}}}
+    fake.replies.append(Stream.events(("ADDED", {"metadata": {"name": "ok"}}), ("ADDED", big)))
+    limits = kube.Limits(max_response_bytes=4096)
+    with kube.Client(running[1], limits=limits) as client:
+        events = client.watch(resource, kube.Status, namespace="team-a")  # any model
+        assert next(events).raw["metadata"]["name"] == "ok"
+        with pytest.raises(kube.ResponseTooLarge, match="watch event is larger"):
+            next(events)
