@@ -17,8 +17,13 @@ from generator.render.tools.format import ruff_binary
 def test_tokenrequest_gets_its_operation_and_the_create_token_convenience():
     target = resolve_target(None)
     context = client_context(build_api(target), target_extensions(target))
-    [method] = context.methods
-    assert method.python_name == "create_namespaced_service_account_token"
+    by_name = {m.python_name: m for m in context.methods}
+    assert set(by_name) == {
+        "create_namespaced_service_account_token",
+        "create_token_review",
+        "create_self_subject_review",
+    }
+    method = by_name["create_namespaced_service_account_token"]
     assert (method.verb, method.validator, method.named, method.namespaced) == (
         "create",
         "validate_token_request",
@@ -31,12 +36,11 @@ def test_tokenrequest_gets_its_operation_and_the_create_token_convenience():
         "fieldValidation",
         "pretty",
     ]
-    [resource] = context.resources
-    assert (resource.plural, resource.subresource, resource.kind) == (
-        "serviceaccounts",
-        "token",
-        "TokenRequest",
-    )
+    assert {(r.plural, r.subresource): r.kind for r in context.resources} == {
+        ("serviceaccounts", "token"): "TokenRequest",
+        ("tokenreviews", ""): "TokenReview",
+        ("selfsubjectreviews", ""): "SelfSubjectReview",
+    }
     [extension] = context.extensions
     token = extension.context
     assert (token.operation, token.bound_model) == (method.python_name, "BoundObjectReference")
