@@ -251,7 +251,8 @@ def test_a_plugin_adds_routes_and_plain_paths(generated_package: ModuleType) -> 
             greeting = options.pop("greeting")
 
             async def get(call: Any) -> Any:
-                return server.Reply({"kind": "ConfigMap", "data": {"hello": greeting}})
+                data = {"hello": greeting, "as": call.conversion}
+                return server.Reply({"kind": "ConfigMap", "data": data})
 
             get_op = next(op for op in api.operations if op.verb == "get")
             return [
@@ -275,6 +276,9 @@ def test_a_plugin_adds_routes_and_plain_paths(generated_package: ModuleType) -> 
             "/api/v1/namespaces/ns/configmaps/x", headers={**auth, "Accept": "application/yaml"}
         )
         assert got.headers["content-type"] == "application/yaml" and "hello: hi" in got.text
+        table = "application/json;as=Table;v=v1;g=meta.k8s.io, application/json"
+        got = http.get("/api/v1/namespaces/ns/configmaps/x", headers={**auth, "Accept": table})
+        assert got.json()["data"] == {"hello": "hi", "as": "Table"}
         status_of(http.get("/api/v1/namespaces/ns/configmaps/x"), 401)
         status_of(http.get("/api/v1/namespaces/ns/configmaps", headers=auth), 404)  # no backend
 
@@ -410,3 +414,17 @@ def test_evictions_server_mints_no_token(tmp_path: Path) -> None:
     assert "token" not in json.dumps(answer.json())
     assert backend.calls[-1][0] == "create"
     assert jwks.status_code == 404
+
+
+def test_every_status_body_matches_the_one_status_schema(generated_package: ModuleType) -> None:
+    """The Status shape is defined once (_status.py): what status_body writes is what the
+    OpenAPI document's Status schema says."""
+    import jsonschema
+
+    status = runtime(generated_package, "_status")
+    for code in status.REASONS:
+        body = status.status_body(code, "m", {"name": "x"} if code == 404 else None)
+        jsonschema.validate(body, status.STATUS_SCHEMA)
+        assert body["reason"] == status.REASONS[code]
+    openapi = runtime(generated_package, "_openapi")
+    assert openapi.STATUS_SCHEMA is status.STATUS_SCHEMA

@@ -167,6 +167,7 @@ class Call:
     namespace: str | None  # None: the all-namespaces collection; "" cluster-scoped
     name: str
     reply_type: str  # the media type of the answer
+    conversion: str = ""  # what Accept asked the answer to be: `Table` (as=Table), ... or ""
     body: dict[str, Any] | None = None  # create and update: the decoded object
     raw_body: bytes = b""  # patch, delete, deletecollection: the body as sent
     duplicates: list[str] = field(default_factory=list)  # keys the body repeated (JSON)
@@ -308,8 +309,8 @@ def _starlette_route(
             )
             if not authorizer(user, attributes):
                 raise forbidden(user, attributes)
-            reply_type = wire.response_type(request.headers.get("accept", ""))
-            call = Call(request, operation, user, namespace, name, reply_type)
+            reply_type, conversion = wire.negotiate(request.headers.get("accept", ""))
+            call = Call(request, operation, user, namespace, name, reply_type, conversion)
             if writes:
                 call.dry_run, call.field_validation = write_options(request.query_params)
             if reads_body or reads_raw:

@@ -12,6 +12,7 @@ JSON always; YAML always; protobuf when the package embeds a descriptor set
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -55,6 +56,10 @@ _JsonYamlLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+# A JSON escape of a UTF-16 surrogate (\\ud800-\\udfff): only these can make a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def media_type(header: str) -> str:
@@ -101,7 +106,8 @@ class Wire:
                 data = yaml.load(body, Loader=_JsonYamlLoader)  # noqa: S506 - a SafeLoader subclass
             else:
                 data, duplicates = self._decode_json(body)
-                data = _without_lone_surrogates(data)
+                if _SURROGATE_ESCAPE.search(body):  # rare: walk the data only then
+                    data = _without_lone_surrogates(data)
         except (ValueError, yaml.YAMLError) as exc:
             raise ApiError(
                 400, f"the body of the request could not be decoded: {_one_line(exc)}"
@@ -112,13 +118,18 @@ class Wire:
 
     def response_type(self, accept: str) -> str:
         """The first media type of `Accept` the server writes (JSON for `*/*` or none); 406 if none."""
+        return self.negotiate(accept)[0]
+
+    def negotiate(self, accept: str) -> tuple[str, str]:
+        """The media type of the answer and the conversion asked with it: the `as` parameter
+        (`Table`, `PartialObjectMetadata`, ...) of the chosen media range, or ""."""
         if not accept.strip():
-            return JSON
-        for kind in _accepted(accept):
+            return JSON, ""
+        for kind, params in _accepted(accept):
             if kind in self.media_types:
-                return kind
+                return kind, params.get("as", "")
             if kind in ("*/*", "application/*"):
-                return JSON
+                return JSON, ""
         raise ApiError(
             406, f"only the following media types are accepted: {', '.join(self.media_types)}"
         )
@@ -134,14 +145,15 @@ class Wire:
         return json.dumps(data, separators=(",", ":")).encode(), JSON
 
 
-def _accepted(accept: str) -> Iterator[str]:
-    """The media types of an `Accept` header in order, less those refused with `q=0`."""
+def _accepted(accept: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """The media types of an `Accept` header in order, with their parameters, less those
+    refused with `q=0`."""
     for item in accept.split(","):
-        kind, *params = (part.strip() for part in item.split(";"))
-        weights = [value for key, _, value in (p.partition("=") for p in params) if key == "q"]
-        if weights and _is_zero(weights[0]):
+        kind, *parts = (part.strip() for part in item.split(";"))
+        params = {k.strip().lower(): v.strip() for k, _, v in (p.partition("=") for p in parts)}
+        if "q" in params and _is_zero(params["q"]):
             continue
-        yield kind.lower()
+        yield kind.lower(), params
 
 
 def _is_zero(weight: str) -> bool:
