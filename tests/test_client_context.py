@@ -10,37 +10,41 @@ from conftest import ROOT
 from generator.config import Target, resolve_target
 from generator.render.contexts.client import client_context
 from generator.render.output import write_package
-from generator.render.pipeline import build_api, generate
+from generator.render.pipeline import build_api, generate, target_extensions
 from generator.render.tools.format import ruff_binary
 
 
 def test_tokenrequest_gets_its_operation_and_the_create_token_convenience():
-    context = client_context(build_api(resolve_target(None)))
-    by_name = {op.python_name: op for op in context["operations"]}
+    target = resolve_target(None)
+    context = client_context(build_api(target), target_extensions(target))
+    by_name = {m.python_name: m for m in context.methods}
     assert set(by_name) == {
         "create_namespaced_service_account_token",
         "create_token_review",
         "create_self_subject_review",
     }
-    operation = by_name["create_namespaced_service_account_token"]
-    assert operation.python_name == "create_namespaced_service_account_token"
-    assert (operation.method, operation.body_validator, operation.object_name) == (
-        "POST",
+    method = by_name["create_namespaced_service_account_token"]
+    assert (method.verb, method.validator, method.named, method.namespaced) == (
+        "create",
         "validate_token_request",
-        "name",
+        True,
+        True,
     )
-    assert [p.wire_name for p in operation.query_params] == [
+    assert [p.wire_name for p in method.query_params] == [
         "dryRun",
         "fieldManager",
         "fieldValidation",
         "pretty",
     ]
-    convenience = context["create_token"]
-    assert (convenience.operation, convenience.bound_model) == (
-        operation.python_name,
-        "BoundObjectReference",
-    )
-    assert convenience.bound_kinds == ("Pod", "Secret", "Node")
+    assert {(r.plural, r.subresource): r.kind for r in context.resources} == {
+        ("serviceaccounts", "token"): "TokenRequest",
+        ("tokenreviews", ""): "TokenReview",
+        ("selfsubjectreviews", ""): "SelfSubjectReview",
+    }
+    [extension] = context.extensions
+    token = extension.context
+    assert (token.operation, token.bound_model) == (method.python_name, "BoundObjectReference")
+    assert token.bound_kinds == ("Pod", "Secret", "Node")
 
 
 def widget_target(package_dir: Path = ROOT / "unused") -> Target:
@@ -54,11 +58,11 @@ def widget_target(package_dir: Path = ROOT / "unused") -> Target:
     )
 
 
-def test_a_kind_without_token_fields_gets_no_create_token():
+def test_a_package_without_the_extension_gets_no_create_token():
     context = client_context(build_api(widget_target()))
-    assert context["create_token"] is None
-    assert [op.python_name for op in context["operations"]] == ["create_widget"]
-    assert context["operations"][0].object_name == repr("")  # no `name` path parameter
+    assert context.extensions == ()
+    assert [m.python_name for m in context.methods] == ["create_widget"]
+    assert (context.methods[0].verb, context.methods[0].named) == ("create", False)
 
 
 def test_without_create_token_the_client_and_command_line_are_still_lint_clean(tmp_path):

@@ -103,6 +103,20 @@ def runtime(module: str) -> Callable[[RenderInput], str]:
     return produce
 
 
+def client_template(template: str) -> Callable[[RenderInput], str]:
+    """A client artifact: its context (`ctx`) knows the target's extensions."""
+
+    def produce(given: RenderInput) -> str:
+        values = {
+            "api": given.api,
+            "header": python_header(given.api),
+            "ctx": client_context(given.api, given.extensions),
+        }
+        return render_template(template, values, given.user_templates)
+
+    return produce
+
+
 def extension_file(extension: Extension, source: str) -> Callable[[RenderInput], str]:
     """A file of an extension's folder: a `.py` copied under the header, a `.jinja` rendered."""
 
@@ -166,8 +180,13 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("_verbs.py", "server", runtime("_verbs.py"), python=False),
     Artifact("_wire.py", "server", runtime("_wire.py"), python=False),
     Artifact("server.py", "server", from_typed_template("server/server.py.jinja", _server)),
-    Artifact("client.py", "client", from_template("client/client.py.jinja", client_context)),
+    Artifact("client.py", "client", client_template("client/client.py.jinja"), fix_imports=True),
     Artifact("_connection.py", "client", runtime("_connection.py"), python=False),
-    Artifact("__main__.py", "client", from_template("client/__main__.py.jinja", client_context)),
+    Artifact("_errors.py", "client", runtime("_errors.py"), python=False),
+    Artifact("_rest.py", "client", runtime("_rest.py"), python=False),
+    Artifact("_watch_client.py", "client", runtime("_watch_client.py"), python=False),
+    Artifact(
+        "__main__.py", "client", client_template("client/__main__.py.jinja"), fix_imports=True
+    ),
     Artifact("py.typed", "package", lambda given: "", python=False),
 )
