@@ -494,19 +494,23 @@ def field_problems(
     """
     if field_validation == "Ignore" or not (unknown or duplicates):
         return []
-    problems = [f'unknown field "{_cut(path, WARNING_CHARS)}"' for path in unknown[:MAX_WARNINGS]]
+    total = len(unknown) + len(duplicates)
+    keep = (
+        MAX_WARNINGS if field_validation == "Strict" or total <= MAX_WARNINGS else MAX_WARNINGS - 1
+    )
+    problems = [f'unknown field "{_cut(path, WARNING_CHARS)}"' for path in unknown[:keep]]
     problems += [
         f'duplicate field "{_cut(path, WARNING_CHARS)}"'
-        for path in duplicates[: max(0, MAX_WARNINGS - len(problems))]
+        for path in duplicates[: max(0, keep - len(problems))]
     ]
-    left_out = len(unknown) + len(duplicates) - len(problems)
+    left_out = total - len(problems)
     if field_validation == "Strict":
         more = f", and {left_out} more" if left_out > 0 else ""
         raise ApiError(
             400, _cut("strict decoding error: " + ", ".join(problems), MAX_MESSAGE_CHARS) + more
         )
     if left_out > 0:
-        problems.append(f"{left_out} more field problems were left out")
+        problems.append(f"{left_out} more warnings were left out")
     return problems
 
 
