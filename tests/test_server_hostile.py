@@ -132,7 +132,13 @@ HOSTILE = [
     ("YAML integer keys", YAML, b"apiVersion: authentication.k8s.io/v1\n1: 2\n", 400, "key"),
     ("YAML !!binary", YAML, b"kind: TokenRequest\nspec: !!binary aGVsbG8=\n", 400, "decoded"),
     ("YAML !!set", YAML, b"kind: TokenRequest\nspec: !!set {a, b}\n", 400, "decoded"),
-    ("YAML 4000-digit hex", YAML, b"spec: {expirationSeconds: 0x" + b"f" * 4000 + b"}\n", 400, "64"),
+    (
+        "YAML 4000-digit hex",
+        YAML,
+        b"spec: {expirationSeconds: 0x" + b"f" * 4000 + b"}\n",
+        400,
+        "64",
+    ),
     ("JSON nested 500 deep", JSON, b'{"spec":' + b"[" * 500 + b"]" * 500 + b"}", 400, "nested"),
     ("JSON nested 100000 deep", JSON, b"[" * 100000 + b"]" * 100000, 400, "decoded"),
     (
@@ -314,3 +320,22 @@ def _closed_now(connection: ssl.SSLSocket) -> bool:
         return False
     except (ConnectionError, ssl.SSLError, OSError):
         return True
+
+
+def test_a_lone_surrogate_in_a_message_goes_out_as_u_fffd() -> None:
+    """A spec's text (an overlay's x-apigen-message) may hold a lone surrogate, which no
+    UTF-8 can carry: answers and Warning headers send U+FFFD, as Go does, never a 500."""
+    sys.path.insert(0, str(GENERATED))
+    server_module = __import__(f"{PACKAGE}._server", fromlist=["_"])
+    wire = __import__(f"{PACKAGE}._api", fromlist=["_"]).API.wire
+    header = server_module.warning_header("bad \ud800 value")
+    assert header.decode() == '299 - "bad \ufffd value"'
+    status = {"kind": "Status", "apiVersion": "v1", "message": "may not \udc00 be", "code": 422}
+    for media_type in (JSON, YAML, PROTOBUF):
+        content, _ = wire.encode(status, media_type)
+        text = content.decode()  # valid UTF-8
+        assert "may not" in text
+    reply = server_module.Reply(dict(status), 422, ["\ud800"])
+    response = server_module.reply_response(wire, reply, YAML)
+    assert "may not" in response.body.decode()  # UTF-8 (YAML escapes the surrogate)
+    assert response.headers["warning"].encode("latin-1").decode() == '299 - "\ufffd"'

@@ -54,7 +54,7 @@ from ._auth import (
 from ._backend import Backend
 from ._resource import ResourceInfo
 from ._status import ApiError, method_not_allowed, page_not_found, status_body
-from ._wire import MAX_BODY_BYTES, Wire, json_safe
+from ._wire import MAX_BODY_BYTES, Wire, json_safe, safe_text
 
 __all__ = [
     "ApiSpec",
@@ -585,7 +585,7 @@ def warning_header(text: str) -> bytes:
     escaped; other characters go out as UTF-8, as Go sends them.
     """
     quoted = json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-    return f"299 - {quoted}".encode("utf-8", "surrogatepass").decode("utf-8", "replace").encode()
+    return safe_text(f"299 - {quoted}").encode()
 
 
 # --- The command line --------------------------------------------------------------------

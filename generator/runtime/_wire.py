@@ -31,6 +31,7 @@ __all__ = [
     "Wire",
     "json_safe",
     "load_yaml",
+    "safe_text",
     "media_type",
 ]
 
@@ -175,8 +176,7 @@ class Wire:
                 return self.protobuf.encode(data), PROTOBUF
             kind = JSON
         if kind == YAML:
-            text = yaml.safe_dump(data, sort_keys=False)
-            return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").encode(), YAML
+            return safe_text(yaml.safe_dump(data, sort_keys=False)).encode(), YAML
         return json.dumps(data, separators=(",", ":")).encode(), JSON
 
 
@@ -210,7 +210,7 @@ def json_safe(data: Any, max_depth: int = MAX_DEPTH) -> Any:
     while stack:
         parent, key, value, depth = stack.pop()
         if isinstance(value, str):
-            parent[key] = _safe_text(value)
+            parent[key] = safe_text(value)
         elif isinstance(value, bool) or value is None:
             continue
         elif isinstance(value, int):
@@ -226,7 +226,7 @@ def json_safe(data: Any, max_depth: int = MAX_DEPTH) -> Any:
                 if not all(type(k) is str for k in value):
                     raise ValueError("a mapping key is not a string")
                 if any(_has_surrogate(k) for k in value):
-                    value = {_safe_text(k): v for k, v in value.items()}
+                    value = {safe_text(k): v for k, v in value.items()}
                     parent[key] = value
                 stack.extend((value, k, v, depth + 1) for k, v in value.items())
             else:
@@ -244,7 +244,8 @@ def _has_surrogate(text: str) -> bool:
     return False
 
 
-def _safe_text(text: str) -> str:
+def safe_text(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD."""
     if not _has_surrogate(text):
         return text
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
