@@ -339,3 +339,12 @@ def test_a_lone_surrogate_in_a_message_goes_out_as_u_fffd() -> None:
     response = server_module.reply_response(wire, reply, YAML)
     assert "may not" in response.body.decode()  # UTF-8 (YAML escapes the surrogate)
     assert response.headers["warning"].encode("latin-1").decode() == '299 - "\ufffd"'
+
+
+def test_public_decode_reports_nested_repeats_without_a_key_error() -> None:
+    """The object a repeated key replaced is in no path: its own repeats are dropped."""
+    sys.path.insert(0, str(GENERATED))
+    validators = __import__(f"{PACKAGE}.validators", fromlist=["_"])
+    data, errors = validators.decode('{"a":{"b":1,"b":2},"a":{"c":1,"c":2}}')
+    assert data == {"a": {"c": 2}}
+    assert sorted(error.field for error in errors) == ["a", "a.c"]
