@@ -92,12 +92,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         args.source, kind=args.kind, group_version=args.group_version, context=args.context
     )
     imported = import_kind(spec, args.kind, args.group_version)
-    overlay = write_import(imported, Path(args.output))
+    overlays = write_import(imported, Path(args.output))
     schemas = len(imported.document["components"]["schemas"])
     print(
         f"wrote {args.output}: {imported.root}, {schemas} schemas, {imported.operations} operations"
     )
-    if overlay is not None:
+    for overlay in overlays:
         print(f"the overlay {overlay} still applies")
     return EXIT_OK
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_apigen
 
 from generator.config import load_targets, resolve_target
 from generator.errors import ApigenError
@@ -76,3 +76,32 @@ def test_an_extension_for_another_kind_is_refused() -> None:
     target = replace(resolve_target(None, ROOT), kinds=("TokenReview",))
     with pytest.raises(ApigenError, match="extension 'tokenrequest' is for TokenRequest"):
         pipeline.build_api(target)
+
+
+def test_importing_a_kind_checks_its_extensions_overlay(tmp_path: Path) -> None:
+    """Re-importing TokenRequest keeps the tokenrequest extension's overlay applying, as an
+    overlay beside the spec would be checked."""
+    spec = ROOT / "specs" / "authentication.k8s.io" / "v1" / "tokenrequest.openapi.json"
+    out = tmp_path / "tokenrequest.openapi.json"
+    result = run_apigen("import", spec, "--kind", "TokenRequest", "-o", out)
+    assert result.returncode == 0, result.stderr
+    overlay = EXTENSIONS["tokenrequest"].overlay_path
+    assert f"the overlay {overlay} still applies" in result.stdout
+
+
+def test_an_extension_whose_route_the_spec_lacks_is_refused(tmp_path: Path) -> None:
+    import json
+
+    spec = json.loads(
+        (ROOT / "specs" / "authentication.k8s.io" / "v1" / "tokenrequest.openapi.json").read_text()
+    )
+    operations = spec["paths"].pop("/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token")
+    spec["paths"]["/api/v1/namespaces/{namespace}/serviceaccounts/{name}/tokens"] = operations
+    changed = tmp_path / "spec.json"
+    changed.write_text(json.dumps(spec))
+    target = replace(resolve_target(None, ROOT), spec=changed, package_dir=tmp_path / "pkg")
+    with pytest.raises(ApigenError) as raised:
+        pipeline.generate(target)
+    assert str(raised.value) == (
+        "extension 'tokenrequest' serves create serviceaccounts/token, and the spec has no such operation"
+    )

@@ -217,6 +217,7 @@ class Call:
     namespace: str | None  # None: the all-namespaces collection; "" cluster-scoped
     name: str
     reply_type: str  # the media type of the answer
+    conversion: str = ""  # what Accept asked the answer to be: `Table` (as=Table), ... or ""
     body: dict[str, Any] | None = None  # create and update: the decoded object
     raw_body: bytes = b""  # patch, delete, deletecollection: the body as sent
     duplicates: list[str] = field(default_factory=list)  # keys the body repeated (JSON)
@@ -251,10 +252,12 @@ class Route:
 
 @dataclass(frozen=True)
 class PlainRoute:
-    """A path outside the API (OIDC discovery, say): no authentication, a JSON document."""
+    """A GET path outside the operations, answering a JSON document: OIDC discovery (public),
+    or API discovery and `/version` (`authenticated=True`: a valid bearer token or 401)."""
 
     path: str
     document: Callable[[], dict[str, Any]]
+    authenticated: bool = False
 
 
 class ServerPlugin(Protocol):
@@ -307,7 +310,9 @@ def build_app(
     starlette_routes: list[BaseRoute] = [
         _starlette_route(api, r, authenticator, authorizer) for r in routes
     ]
-    starlette_routes += [_plain_route(p.path, p.document) for p in plain]
+    starlette_routes += [
+        _plain_route(p.path, p.document, authenticator if p.authenticated else None) for p in plain
+    ]
     document: dict[str, Any] = {}
 
     def openapi() -> dict[str, Any]:
@@ -354,8 +359,8 @@ def _starlette_route(
             )
             if not authorizer(user, attributes):
                 raise forbidden(user, attributes)
-            reply_type = wire.response_type(request.headers.get("accept", ""))
-            call = Call(request, operation, user, namespace, name, reply_type)
+            reply_type, conversion = wire.negotiate(request.headers.get("accept", ""))
+            call = Call(request, operation, user, namespace, name, reply_type, conversion)
             if writes:
                 call.dry_run, call.field_validation = write_options(request.query_params)
             if reads_body or reads_raw:
@@ -377,8 +382,15 @@ def _starlette_route(
     )
 
 
-def _plain_route(path: str, document: Callable[[], dict[str, Any]]) -> StarletteRoute:
+def _plain_route(
+    path: str, document: Callable[[], dict[str, Any]], authenticator: Authenticator | None = None
+) -> StarletteRoute:
     async def endpoint(request: Request) -> Response:
+        if authenticator is not None:
+            try:
+                authenticate(request, authenticator)
+            except ApiError as error:
+                return error_response(error)
         return _json(document(), 200)
 
     return StarletteRoute(path, endpoint, methods=["GET"], include_in_schema=False)
@@ -680,8 +692,20 @@ def authorizer_from_arguments(args: argparse.Namespace) -> Authorizer:
         raise SystemExit(str(exc)) from None
 
 
+BackendFactory = Callable[[argparse.Namespace, ApiSpec], Backend | None]
+"""The backend of the generic verb routes, from the command line (an in-memory store that
+`--objects` preloads, say); None serves no generic routes."""
+
+
+def no_backend(args: argparse.Namespace, api: ApiSpec) -> Backend | None:
+    return None
+
+
 def app_from_arguments(
-    args: argparse.Namespace, api: ApiSpec, plugins: Sequence[ServerPlugin] = ()
+    args: argparse.Namespace,
+    api: ApiSpec,
+    plugins: Sequence[ServerPlugin] = (),
+    backend: BackendFactory = no_backend,
 ) -> Starlette:
     options: dict[str, Any] = {}
     for plugin in plugins:
@@ -691,6 +715,7 @@ def app_from_arguments(
         plugins,
         authenticator=TokenFileAuthenticator.from_csv(args.token_auth_file),
         authorizer=authorizer_from_arguments(args),
+        backend=backend(args, api),
         options=options,
     )
 

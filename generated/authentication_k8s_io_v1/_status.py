@@ -33,6 +33,23 @@ REASONS = {
 }
 
 
+STATUS_SCHEMA: dict[str, Any] = {  # the JSON Schema of what status_body writes
+    "type": "object",
+    "description": "The error body of every failed request.",
+    "required": ["kind", "apiVersion", "status", "message", "reason", "code"],
+    "properties": {
+        "kind": {"type": "string", "enum": ["Status"]},
+        "apiVersion": {"type": "string", "enum": ["v1"]},
+        "metadata": {"type": "object"},
+        "status": {"type": "string", "enum": ["Failure"]},
+        "message": {"type": "string"},
+        "reason": {"type": "string"},
+        "details": {"type": "object"},
+        "code": {"type": "integer"},
+    },
+}
+
+
 class ApiError(Exception):
     """An error answered as a `Status` with `code` and the matching `reason`.
 

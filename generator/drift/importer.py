@@ -128,11 +128,19 @@ def check_overlay_applies(imported: ImportedSpec, overlay: Path) -> None:
     validate_document(overlaid, str(overlay))
 
 
-def write_import(imported: ImportedSpec, out: Path) -> Path | None:
-    """Write the spec to `out`; the overlay beside it, if any, is checked first."""
-    overlay = overlay_beside(out)
-    if overlay is not None:
-        check_overlay_applies(imported, overlay)
+def write_import(imported: ImportedSpec, out: Path) -> tuple[Path, ...]:
+    """Write the spec to `out`; the overlays that apply to it are checked first: the one
+    beside it, if any, and those of the extensions for the kind (generator/extensions/)."""
+    from generator.extensions import EXTENSIONS
+
+    overlays = [overlay] if (overlay := overlay_beside(out)) is not None else []
+    overlays += [
+        e.overlay_path
+        for e in EXTENSIONS.values()
+        if e.overlay_path is not None and imported.root in e.kinds
+    ]
+    for path in overlays:
+        check_overlay_applies(imported, path)
     partial = out.with_name(out.name + ".partial")  # replaced whole: never a half-written spec
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -140,4 +148,4 @@ def write_import(imported: ImportedSpec, out: Path) -> Path | None:
         partial.replace(out)
     except OSError as exc:
         raise ApigenError(f"cannot write: {exc.strerror}", source=str(out)) from None
-    return overlay
+    return tuple(overlays)

@@ -11,26 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._server import ApiSpec, OperationInfo
+from ._status import STATUS_SCHEMA
 from ._wire import JSON
 
 REF = "#/components/schemas/{model}"
 ERROR_CODES = (400, 401, 403, 404, 406, 409, 413, 415, 422)
-
-STATUS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "The error body of every failed request.",
-    "required": ["kind", "apiVersion", "status", "message", "reason", "code"],
-    "properties": {
-        "kind": {"type": "string", "enum": ["Status"]},
-        "apiVersion": {"type": "string", "enum": ["v1"]},
-        "metadata": {"type": "object"},
-        "status": {"type": "string", "enum": ["Failure"]},
-        "message": {"type": "string"},
-        "reason": {"type": "string"},
-        "details": {"type": "object"},
-        "code": {"type": "integer"},
-    },
-}
 
 __all__ = ["openapi_document"]
 

@@ -158,13 +158,18 @@ class Wire:
 
     def response_type(self, accept: str) -> str:
         """The first media type of `Accept` the server writes (JSON for `*/*` or none); 406 if none."""
+        return self.negotiate(accept)[0]
+
+    def negotiate(self, accept: str) -> tuple[str, str]:
+        """The media type of the answer and the conversion asked with it: the `as` parameter
+        (`Table`, `PartialObjectMetadata`, ...) of the chosen media range, or ""."""
         if not accept.strip():
-            return JSON
-        for kind in _accepted(accept):
+            return JSON, ""
+        for kind, params in _accepted(accept):
             if kind in self.media_types:
-                return kind
+                return kind, params.get("as", "")
             if kind in ("*/*", "application/*"):
-                return JSON
+                return JSON, ""
         raise ApiError(
             406, f"only the following media types are accepted: {', '.join(self.media_types)}"
         )
@@ -180,14 +185,15 @@ class Wire:
         return json.dumps(data, separators=(",", ":")).encode(), JSON
 
 
-def _accepted(accept: str) -> Iterator[str]:
-    """The media types of an `Accept` header in order, less those refused with `q=0`."""
+def _accepted(accept: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """The media types of an `Accept` header in order, with their parameters, less those
+    refused with `q=0`."""
     for item in accept.split(","):
-        kind, *params = (part.strip() for part in item.split(";"))
-        weights = [value for key, _, value in (p.partition("=") for p in params) if key == "q"]
-        if weights and _is_zero(weights[0]):
+        kind, *parts = (part.strip() for part in item.split(";"))
+        params = {k.strip().lower(): v.strip() for k, _, v in (p.partition("=") for p in parts)}
+        if "q" in params and _is_zero(params["q"]):
             continue
-        yield kind.lower()
+        yield kind.lower(), params
 
 
 def _is_zero(weight: str) -> bool:

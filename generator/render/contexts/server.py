@@ -110,6 +110,7 @@ def server_context(api: Api, extensions: tuple[Extension, ...]) -> ServerContext
             resources.append(resource)
         operations.append(_operation_data(op, verb, resources.index(resource)))
     resources = [_with_verbs(r, i, operations) for i, r in enumerate(resources)]
+    _check_extension_routes(extensions, resources, operations)
     offered = {media for op in api.operations for r in op.responses for media in r.media_types}
     if not api.proto_descriptor_set:
         offered.discard(PROTOBUF)
@@ -129,6 +130,28 @@ def server_context(api: Api, extensions: tuple[Extension, ...]) -> ServerContext
         plugins=plugins,
         protobuf=bool(api.proto_descriptor_set),
     )
+
+
+def _check_extension_routes(
+    extensions: tuple[Extension, ...],
+    resources: list[ResourceData],
+    operations: list[OperationData],
+) -> None:
+    """Each (verb, resource) an extension's server routes is an operation of the spec."""
+    served = set()
+    for op in operations:
+        resource = resources[op.resource]
+        name = (
+            f"{resource.plural}/{resource.subresource}" if resource.subresource else resource.plural
+        )
+        served.add((op.verb, name))
+    for extension in extensions:
+        for verb, name in extension.server.routes if extension.server else ():
+            if (verb, name) not in served:
+                raise ApigenError(
+                    f"extension {extension.name!r} serves {verb} {name}, "
+                    "and the spec has no such operation"
+                )
 
 
 def proto_context(api: Api) -> ProtoContext:
