@@ -12,6 +12,7 @@ JSON always; YAML always; protobuf when the package embeds a descriptor set
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -217,33 +218,35 @@ def json_safe(data: Any, max_depth: int = MAX_DEPTH) -> Any:
     UTF-8 text can hold: Go's decoder reads it as U+FFFD, and so does this.
     """
     root: list[Any] = [data]
-    stack: list[tuple[Any, Any, Any, int]] = [(root, 0, data, 0)]
+    stack: list[tuple[Any, int]] = [(root, 0)]
     while stack:
-        parent, key, value, depth = stack.pop()
-        if isinstance(value, str):
-            parent[key] = safe_text(value)
-        elif isinstance(value, bool) or value is None:
-            continue
-        elif isinstance(value, int):
-            if not -MAX_INTEGER < value < MAX_INTEGER:
-                raise ValueError("an integer does not fit 64 bits")
-        elif isinstance(value, float):
-            if value != value or value in (float("inf"), float("-inf")):
-                raise ValueError("a number is not finite")
-        elif isinstance(value, list | dict):
-            if depth >= max_depth:
-                raise ValueError(f"nested deeper than {max_depth} levels")
-            if isinstance(value, dict):
-                if not all(type(k) is str for k in value):
-                    raise ValueError("a mapping key is not a string")
-                if any(_has_surrogate(k) for k in value):
-                    value = {safe_text(k): v for k, v in value.items()}
-                    parent[key] = value
-                stack.extend((value, k, v, depth + 1) for k, v in value.items())
+        container, depth = stack.pop()
+        pairs = container.items() if isinstance(container, dict) else enumerate(container)
+        for key, value in pairs:
+            kind = type(value)
+            if kind is str:
+                if not value.isascii() and _has_surrogate(value):
+                    container[key] = safe_text(value)
+            elif kind is int:
+                if not -MAX_INTEGER < value < MAX_INTEGER:
+                    raise ValueError("an integer does not fit 64 bits")
+            elif kind is bool or value is None:
+                continue
+            elif kind is float:
+                if not math.isfinite(value):
+                    raise ValueError("a number is not finite")
+            elif kind is dict or kind is list:
+                if depth >= max_depth:
+                    raise ValueError(f"nested deeper than {max_depth} levels")
+                if kind is dict:
+                    if not all(type(name) is str for name in value):
+                        raise ValueError("a mapping key is not a string")
+                    if not all(name.isascii() or not _has_surrogate(name) for name in value):
+                        value = {safe_text(name): item for name, item in value.items()}
+                        container[key] = value
+                stack.append((value, depth + 1))
             else:
-                stack.extend((value, i, v, depth + 1) for i, v in enumerate(value))
-        else:
-            raise ValueError(f"a value of type {type(value).__name__} has no JSON form")
+                raise ValueError(f"a value of type {kind.__name__} has no JSON form")
     return root[0]
 
 
