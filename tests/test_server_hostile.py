@@ -90,7 +90,8 @@ def cli_server(files: ServerFiles, *extra: str) -> Iterator[Server]:
 @pytest.fixture(scope="module", name="server")
 def server_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     files = write_server_files(tmp_path_factory.mktemp("hostile"))
-    with cli_server(files, "--header-timeout", str(HEADER_TIMEOUT)) as running:
+    limits = ("--header-timeout", str(HEADER_TIMEOUT), "--body-timeout", str(HEADER_TIMEOUT))
+    with cli_server(files, *limits) as running:
         yield running
 
 
@@ -253,12 +254,14 @@ def test_a_request_is_answered_while_a_costly_body_is_processed(server: Server) 
     assert costly == [422]
 
 
-def _idle_connection(server: Server) -> ssl.SSLSocket:
+def _idle_connection(server: Server, start: bytes = b"") -> ssl.SSLSocket:
     host, port = server.running.url.removeprefix("https://").rsplit(":", 1)
     context = ssl.create_default_context(cafile=server.running.ca)
     raw = socket.create_connection((host, int(port)), timeout=HANG_GUARD)
     connection = context.wrap_socket(raw, server_hostname=host)
-    connection.sendall(b"POST " + URL.encode() + b" HTTP/1.1\r\nHost: x\r\n")  # never finished
+    connection.sendall(
+        start or b"POST " + URL.encode() + b" HTTP/1.1\r\nHost: x\r\n"
+    )  # never finished
     return connection
 
 
@@ -280,6 +283,21 @@ def _closed_by_server(connection: ssl.SSLSocket) -> bool:
 
 def test_slowloris_connections_are_closed_after_the_header_timeout(server: Server) -> None:
     connections = [_idle_connection(server) for _ in range(100)]
+    try:
+        assert all(_closed_by_server(connection) for connection in connections)
+        with server.running.client() as client:
+            assert client.post(URL, json=token_request()).status_code == 201
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def test_a_body_dripped_slowly_is_cut_off_after_the_body_timeout(server: Server) -> None:
+    head = (
+        b"POST " + URL.encode() + b" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer admin-token\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"
+    )
+    connections = [_idle_connection(server, head) for _ in range(20)]
     try:
         assert all(_closed_by_server(connection) for connection in connections)
         with server.running.client() as client:

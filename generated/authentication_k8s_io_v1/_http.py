@@ -3,7 +3,7 @@
 # overlay sha256: e69045de638bc4d1d76d8d6b06f5ed9ab168a4fef7f38d96552e6d3f622b6550
 # Do not edit: regenerate with `apigen generate`.
 
-"""uvicorn's HTTP/1.1 protocol with the two limits it lacks: a header-read deadline and a
+"""uvicorn's HTTP/1.1 protocol with the limits it lacks: header and body read deadlines and a
 connection cap.
 
 uvicorn arms no timer until a first response is sent, and its keep-alive timer is
@@ -11,7 +11,9 @@ cancelled by any byte received, so a client that sends one byte a second holds a
 connection forever (slowloris). `GuardedH11Protocol` gives every request
 `header_timeout` seconds, from the moment the connection opens or the previous
 answer is sent, to deliver its complete headers; then the connection is closed,
-as Go's `http.Server.ReadHeaderTimeout` does for kube-apiserver. Connections past
+as Go's `http.Server.ReadHeaderTimeout` does for kube-apiserver. The body, once the
+headers are in, must arrive within `body_timeout` seconds, or the connection is closed
+too (Go's `ReadTimeout`). Connections past
 `max_connections` are closed as soon as they are accepted (uvicorn's own
 `limit_concurrency` would answer them with a 503, and a 5xx is never answered here).
 
@@ -39,10 +41,15 @@ LIMITS_VARIABLE = "APIGEN_SERVER_LIMITS"
 class Limits:
     header_timeout: float = 10.0  # seconds to send a request's headers
     max_connections: int = 1000  # open connections at once, per worker process
+    body_timeout: float = 60.0  # seconds to send a request's body, once its headers are in
 
     def to_environment(self) -> str:
         return json.dumps(
-            {"header_timeout": self.header_timeout, "max_connections": self.max_connections}
+            {
+                "header_timeout": self.header_timeout,
+                "max_connections": self.max_connections,
+                "body_timeout": self.body_timeout,
+            }
         )
 
     @classmethod
@@ -50,7 +57,9 @@ class Limits:
         text = os.environ.get(LIMITS_VARIABLE, "")
         values: dict[str, Any] = json.loads(text) if text else {}
         return cls(
-            float(values.get("header_timeout", 10.0)), int(values.get("max_connections", 1000))
+            float(values.get("header_timeout", 10.0)),
+            int(values.get("max_connections", 1000)),
+            float(values.get("body_timeout", 60.0)),
         )
 
 
@@ -68,6 +77,7 @@ class GuardedH11Protocol(H11Protocol):
     """`H11Protocol` with a header-read deadline and a connection cap (`Limits`)."""
 
     _header_timer: asyncio.TimerHandle | None = None
+    _body_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -78,8 +88,14 @@ class GuardedH11Protocol(H11Protocol):
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        if self.conn.their_state is not h11.IDLE:  # the headers are in
+        state = self.conn.their_state
+        if state is not h11.IDLE:  # the headers are in
             self._cancel_header_timer()
+        if state is h11.SEND_BODY:
+            if self._body_timer is None:
+                self._body_timer = self.loop.call_later(limits().body_timeout, self._body_timed_out)
+        else:
+            self._cancel_body_timer()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -88,6 +104,7 @@ class GuardedH11Protocol(H11Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_header_timer()
+        self._cancel_body_timer()
         super().connection_lost(exc)
 
     def _arm_header_timer(self) -> None:
@@ -98,6 +115,16 @@ class GuardedH11Protocol(H11Protocol):
         if self._header_timer is not None:
             self._header_timer.cancel()
             self._header_timer = None
+
+    def _cancel_body_timer(self) -> None:
+        if self._body_timer is not None:
+            self._body_timer.cancel()
+            self._body_timer = None
+
+    def _body_timed_out(self) -> None:
+        self._body_timer = None
+        if self.conn.their_state is h11.SEND_BODY and not self.transport.is_closing():
+            self.transport.close()
 
     def _header_timed_out(self) -> None:
         self._header_timer = None

@@ -43,7 +43,7 @@ from pydantic import BaseModel
 from starlette.applications import Starlette
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute
 from starlette.routing import Route as StarletteRoute
@@ -489,11 +489,14 @@ async def read_body(request: Request) -> bytes:
         raise _too_large()
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise _too_large()
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise _too_large()
+            chunks.append(chunk)
+    except ClientDisconnect:  # the client left, or its body took too long: no one will read this
+        raise ApiError(400, "the client disconnected before the body was read") from None
     return b"".join(chunks)
 
 
@@ -662,6 +665,12 @@ def add_hardening_arguments(parser: argparse.ArgumentParser) -> None:
         help="seconds a request has to send its headers; then the connection is closed",
     )
     limits.add_argument(
+        "--body-timeout",
+        type=float,
+        default=60.0,
+        help="seconds a request has to send its body, once its headers are in",
+    )
+    limits.add_argument(
         "--keep-alive-timeout",
         type=float,
         default=5.0,
@@ -745,7 +754,9 @@ def main(
             raise SystemExit(problem)
     check(args)
     os.environ[ARGS_VARIABLE] = json.dumps(arguments)
-    os.environ[LIMITS_VARIABLE] = Limits(args.header_timeout, args.max_connections).to_environment()
+    os.environ[LIMITS_VARIABLE] = Limits(
+        args.header_timeout, args.max_connections, args.body_timeout
+    ).to_environment()
     uvicorn.run(
         factory,
         factory=True,
