@@ -105,3 +105,15 @@ def test_an_extension_whose_route_the_spec_lacks_is_refused(tmp_path: Path) -> N
     assert str(raised.value) == (
         "extension 'tokenrequest' serves create serviceaccounts/token, and the spec has no such operation"
     )
+
+
+def test_a_declaration_naming_a_missing_file_is_refused(tmp_path: Path) -> None:
+    from generator.extensions import Extension, ExtensionFile, ServerContribution, _check
+
+    broken = Extension("x", "", (), tmp_path, files=(ExtensionFile("_x.py", "_x.py"),))
+    with pytest.raises(ApigenError, match="names _x.py, which its folder lacks"):
+        _check(broken)
+    (tmp_path / "_x.py").write_text("")
+    _check(broken)
+    with pytest.raises(ApigenError, match="the server module _y is none of its files"):
+        _check(replace(broken, server=ServerContribution("_y")))

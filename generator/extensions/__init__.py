@@ -132,8 +132,27 @@ def _discover() -> Mapping[str, Extension]:
                 f"the extension in folder {info.name!r} is named {extension.name!r}",
                 source=str(ROOT / info.name / "__init__.py"),
             )
+        _check(extension)
         found[extension.name] = extension
     return MappingProxyType(found)
+
+
+def _check(extension: Extension) -> None:
+    """What the declaration names exists: its files, overlay and proto, its server module."""
+    source = str(extension.folder / "__init__.py")
+    named = [file.source for file in extension.files]
+    named += [name for name in (extension.overlay, extension.proto) if name]
+    for name in named:
+        if not (extension.folder / name).is_file():
+            raise ApigenError(
+                f"extension {extension.name!r} names {name}, which its folder lacks", source=source
+            )
+    paths = {file.path for file in extension.files}
+    if extension.server is not None and f"{extension.server.module}.py" not in paths:
+        raise ApigenError(
+            f"extension {extension.name!r}: the server module {extension.server.module} is none of its files",
+            source=source,
+        )
 
 
 EXTENSIONS: Mapping[str, Extension] = _discover()
