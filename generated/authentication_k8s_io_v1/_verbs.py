@@ -23,6 +23,7 @@ import yaml
 from ._backend import Backend, DeleteOptions, ListOptions, WriteOptions
 from ._server import ApiSpec, Call, Handler, OperationInfo, Reply, Route, field_problems
 from ._status import ApiError
+from ._wire import json_safe, load_yaml
 
 __all__ = ["PATCH_TYPES", "VERB_HANDLERS", "verb_routes"]
 
@@ -181,9 +182,10 @@ def decode_patch(raw: bytes, patch_type: str) -> Any:
             f"{', '.join(PATCH_TYPES)}",
         )
     try:
-        patch = yaml.safe_load(raw) if patch_type == APPLY_PATCH else json.loads(raw)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise ApiError(400, f"the body of the request could not be decoded: {exc}") from None
+        patch = json_safe(load_yaml(raw) if patch_type == APPLY_PATCH else json.loads(raw))
+    except (ValueError, RecursionError, yaml.YAMLError) as exc:
+        reason = " ".join(str(exc).split()) or "nested too deep"
+        raise ApiError(400, f"the body of the request could not be decoded: {reason}") from None
     expected = list if patch_type == JSON_PATCH else dict
     if not isinstance(patch, expected):
         raise ApiError(
@@ -242,8 +244,8 @@ def delete_options(call: Call) -> DeleteOptions:
     body: dict[str, Any] = {}
     if call.raw_body.strip():
         try:
-            decoded = json.loads(call.raw_body)
-        except ValueError as exc:
+            decoded = json_safe(json.loads(call.raw_body))
+        except (ValueError, RecursionError) as exc:
             raise ApiError(400, f"the body of the request could not be decoded: {exc}") from None
         if not isinstance(decoded, dict):
             raise ApiError(400, "the body of the request must be an object")

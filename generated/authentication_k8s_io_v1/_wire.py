@@ -12,7 +12,7 @@ JSON always; YAML always; protobuf when the package embeds a descriptor set
 from __future__ import annotations
 
 import json
-import re
+import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -24,8 +24,22 @@ JSON = "application/json"
 YAML = "application/yaml"
 PROTOBUF = "application/vnd.kubernetes.protobuf"
 MAX_BODY_BYTES = 3 * 1024 * 1024  # kube-apiserver's limit for a request body
+MAX_DEPTH = 100  # objects and arrays nested deeper are a 400 (the validators recurse)
+MAX_INTEGER = 2**64  # larger integers fit no Kubernetes field (int64, uint64): a 400
 
-__all__ = ["JSON", "MAX_BODY_BYTES", "PROTOBUF", "YAML", "Codec", "Wire", "media_type"]
+__all__ = [
+    "JSON",
+    "MAX_BODY_BYTES",
+    "MAX_DEPTH",
+    "PROTOBUF",
+    "YAML",
+    "Codec",
+    "Wire",
+    "json_safe",
+    "load_yaml",
+    "safe_text",
+    "media_type",
+]
 
 
 class Codec(Protocol):
@@ -49,17 +63,39 @@ the generated `validators.decode`."""
 
 
 class _JsonYamlLoader(yaml.SafeLoader):
-    """YAML that reads as JSON would: timestamps stay strings."""
+    """YAML that reads as JSON would: timestamps stay strings, and nothing JSON cannot say.
+
+    Aliases are refused (an alias tree of 452 bytes expands to gigabytes), and so
+    are the tags with no JSON form (`!!binary`, `!!set`, `!!omap`, `!!pairs`,
+    `!!timestamp`): each is a `yaml.YAMLError`, a 400.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases are not allowed in a request body", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 _JsonYamlLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_NOT_JSON_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("binary", "set", "omap", "pairs", "timestamp")
+)
+_JsonYamlLoader.yaml_constructors = {
+    tag: construct
+    for tag, construct in yaml.SafeLoader.yaml_constructors.items()
+    if tag not in _NOT_JSON_TAGS
+}
 
 
-# A JSON escape of a UTF-16 surrogate (\\ud800-\\udfff): only these can make a lone surrogate.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+def load_yaml(body: bytes | str) -> Any:
+    """YAML read as JSON would be (no aliases, no tags JSON has no form for)."""
+    return yaml.load(body, Loader=_JsonYamlLoader)  # noqa: S506 - a SafeLoader subclass
 
 
 def media_type(header: str) -> str:
@@ -101,20 +137,30 @@ class Wire:
         duplicates: Sequence[_HasField] = ()
         try:
             if kind == PROTOBUF and self.protobuf is not None:
-                data: Any = self.protobuf.decode(body)
+                data: Any = self._decode_protobuf(body)
             elif kind == YAML:
-                data = yaml.load(body, Loader=_JsonYamlLoader)  # noqa: S506 - a SafeLoader subclass
+                data = load_yaml(body)
             else:
                 data, duplicates = self._decode_json(body)
-                if _SURROGATE_ESCAPE.search(body):  # rare: walk the data only then
-                    data = _without_lone_surrogates(data)
+            data = json_safe(data)
+        except RecursionError:
+            raise _undecodable(f"nested deeper than {MAX_DEPTH} levels") from None
         except (ValueError, yaml.YAMLError) as exc:
-            raise ApiError(
-                400, f"the body of the request could not be decoded: {_one_line(exc)}"
-            ) from None
+            raise _undecodable(_one_line(exc)) from None
         if not isinstance(data, dict):
             raise ApiError(400, "the body of the request must be an object")
         return data, [error.field for error in duplicates]
+
+    def _decode_protobuf(self, body: bytes) -> Any:
+        """The codec's answer; whatever the protobuf runtime raises on hostile bytes is a 400
+        (invalid UTF-8 in a string, a `Time` past year 9999, ...)."""
+        assert self.protobuf is not None
+        try:
+            return self.protobuf.decode(body)
+        except (ValueError, RecursionError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the runtime's errors have no common base
+            raise ValueError(f"invalid protobuf: {type(exc).__name__}: {exc}") from None
 
     def response_type(self, accept: str) -> str:
         """The first media type of `Accept` the server writes (JSON for `*/*` or none); 406 if none."""
@@ -141,7 +187,7 @@ class Wire:
                 return self.protobuf.encode(data), PROTOBUF
             kind = JSON
         if kind == YAML:
-            return yaml.safe_dump(data, sort_keys=False).encode(), YAML
+            return safe_text(yaml.safe_dump(data, sort_keys=False)).encode(), YAML
         return json.dumps(data, separators=(",", ":")).encode(), JSON
 
 
@@ -163,16 +209,64 @@ def _is_zero(weight: str) -> bool:
         return False
 
 
-def _without_lone_surrogates(value: Any) -> Any:
-    """JSON may escape half a surrogate pair (`"\\ud83d"`), which no UTF-8 text can hold;
-    Go's decoder reads it as U+FFFD, and so does this."""
-    if isinstance(value, str):
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    if isinstance(value, list):
-        return [_without_lone_surrogates(item) for item in value]
-    if isinstance(value, dict):
-        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
-    return value
+def json_safe(data: Any, max_depth: int = MAX_DEPTH) -> Any:
+    """`data` as JSON can carry it, without recursion, or a `ValueError`.
+
+    Keys must be strings; integers must fit 64 bits (a 4000-digit one would
+    cost seconds to print); floats must be finite; nesting stops at
+    `max_depth`. JSON may escape half a surrogate pair (`"\\ud83d"`), which no
+    UTF-8 text can hold: Go's decoder reads it as U+FFFD, and so does this.
+    """
+    root: list[Any] = [data]
+    stack: list[tuple[Any, int]] = [(root, 0)]
+    while stack:
+        container, depth = stack.pop()
+        pairs = container.items() if isinstance(container, dict) else enumerate(container)
+        for key, value in pairs:
+            kind = type(value)
+            if kind is str:
+                if not value.isascii() and _has_surrogate(value):
+                    container[key] = safe_text(value)
+            elif kind is int:
+                if not -MAX_INTEGER < value < MAX_INTEGER:
+                    raise ValueError("an integer does not fit 64 bits")
+            elif kind is bool or value is None:
+                continue
+            elif kind is float:
+                if not math.isfinite(value):
+                    raise ValueError("a number is not finite")
+            elif kind is dict or kind is list:
+                if depth >= max_depth:
+                    raise ValueError(f"nested deeper than {max_depth} levels")
+                if kind is dict:
+                    if not all(type(name) is str for name in value):
+                        raise ValueError("a mapping key is not a string")
+                    if not all(name.isascii() or not _has_surrogate(name) for name in value):
+                        value = {safe_text(name): item for name, item in value.items()}
+                        container[key] = value
+                stack.append((value, depth + 1))
+            else:
+                raise ValueError(f"a value of type {kind.__name__} has no JSON form")
+    return root[0]
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def safe_text(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD."""
+    if not _has_surrogate(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _undecodable(reason: str) -> ApiError:
+    return ApiError(400, f"the body of the request could not be decoded: {reason}")
 
 
 def _one_line(exc: Exception) -> str:

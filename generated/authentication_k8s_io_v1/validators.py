@@ -170,9 +170,10 @@ def decode(text: str | bytes) -> tuple[Any, list[FieldError]]:
     if not repeated:
         return data, []
     paths = _object_paths(data, "", {})
-    return data, [
+    return data, [  # an object a later repeat replaced is in no path: its repeats are moot
         FieldError(ErrorType.DUPLICATE, paths[id(obj)] + key, obj[key], "", "duplicate")
         for obj, key in repeated
+        if id(obj) in paths
     ]
 
 

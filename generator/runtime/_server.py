@@ -28,15 +28,17 @@ import json
 import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from anyio import CapacityLimiter, to_thread
 from pydantic import BaseModel
 from starlette.applications import Starlette
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute
 from starlette.routing import Route as StarletteRoute
@@ -52,7 +54,7 @@ from ._auth import (
 from ._backend import Backend
 from ._resource import ResourceInfo
 from ._status import ApiError, method_not_allowed, page_not_found, status_body
-from ._wire import MAX_BODY_BYTES, Wire
+from ._wire import MAX_BODY_BYTES, Wire, json_safe, safe_text
 
 __all__ = [
     "ApiSpec",
@@ -75,6 +77,15 @@ BODY_VERBS = frozenset(
 )  # decoded as objects; patch and delete decode their own
 ARGS_VARIABLE = "APIGEN_SERVER_ARGS"  # main's arguments, passed on to uvicorn's workers
 OPENAPI_PATH = "/openapi.json"
+# Bounds on what one answer reports (kube-apiserver sends every cause and every Warning,
+# cutting each Warning to 256 characters once they pass 4096 in all; these also cap the count).
+MAX_CAUSES = 100  # causes of a 422; the message says how many more there were
+MAX_MESSAGE_CHARS = 16 * 1024  # a Status message, a cause's message
+MAX_WARNINGS = 100  # Warning headers; the last says how many more there were
+WARNINGS_TOTAL_CHARS = 4 * 1024  # past this, each Warning is cut to WARNING_CHARS
+WARNING_CHARS = 256
+THREAD_BODY_BYTES = 64 * 1024  # larger bodies are decoded and validated off the event loop
+HEAVY_BODIES = 2  # large bodies decoded at once (each may cost a few hundred MB); others wait
 
 
 # --- The API, as data --------------------------------------------------------------------
@@ -140,13 +151,52 @@ class ApiSpec:
 
         The paths of the fields the schema does not know are appended to `unknown`.
         """
+        checked = _CHECKED.get()
+        if checked is not None and checked.matches(kind, body, name):
+            unknown.extend(checked.unknown)  # done off the event loop, as the body came in
+            return checked.error
         validator = self.validators.get(kind)
         if validator is None:
             return None
         errors = list(validator(body, unknown=unknown))
         if not errors or self.to_status is None:
             return None
-        return ApiError.from_status(self.to_status(errors, name=name))
+        status = self.to_status(errors[:MAX_CAUSES], name=name)
+        return ApiError.from_status(bounded_status(status, len(errors) - MAX_CAUSES))
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """`ApiSpec.check`'s verdict on a request's body, worked out with the decoding."""
+
+    kind: str
+    body: dict[str, Any]
+    name: str
+    error: ApiError | None
+    unknown: tuple[str, ...]
+
+    def matches(self, kind: str, body: dict[str, Any], name: str) -> bool:
+        return kind == self.kind and body is self.body and name == self.name
+
+
+_CHECKED: ContextVar[_Checked | None] = ContextVar("apigen_checked", default=None)
+
+
+def bounded_status(status: dict[str, Any], left_out: int) -> dict[str, Any]:
+    """A 422 Status with its messages cut to `MAX_MESSAGE_CHARS`, saying how many causes it
+    left out."""
+    message = _cut(str(status.get("message", "")), MAX_MESSAGE_CHARS)
+    if left_out > 0:
+        message += f" (and {left_out} more errors, left out)"
+    status["message"] = message
+    details = status.get("details")
+    for cause in details.get("causes", []) if isinstance(details, dict) else []:
+        cause["message"] = _cut(str(cause.get("message", "")), MAX_MESSAGE_CHARS)
+    return status
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # --- One request -------------------------------------------------------------------------
@@ -312,7 +362,9 @@ def _starlette_route(
                 raw = await read_body(request)
                 if reads_body:
                     content_type = request.headers.get("content-type", "")
-                    call.body, call.duplicates = wire.decode_body(raw, content_type)
+                    call.body, call.duplicates = await decode_and_check(
+                        request, api, operation.body_kind, name, raw, content_type
+                    )
                 else:
                     call.raw_body = raw
             reply = await route.handler(call)
@@ -347,6 +399,34 @@ def _request_verb(verb: str, query: QueryParams) -> str:
 
 
 # --- The steps ---------------------------------------------------------------------------
+
+
+async def decode_and_check(
+    request: Request, api: ApiSpec, kind: str, name: str, raw: bytes, content_type: str
+) -> tuple[dict[str, Any], list[str]]:
+    """The decoded body and its repeated keys; a large body is decoded and validated on a
+    worker thread, so that one costly body cannot stall the other requests."""
+    if len(raw) <= THREAD_BODY_BYTES:
+        return api.wire.decode_body(raw, content_type)
+
+    def work() -> tuple[dict[str, Any], list[str], _Checked]:
+        body, duplicates = api.wire.decode_body(raw, content_type)
+        unknown: list[str] = []
+        the_name = name or _metadata_name(body)
+        error = api.check(kind, body, the_name, unknown)
+        return body, duplicates, _Checked(kind, body, the_name, error, tuple(unknown))
+
+    state = request.app.state
+    if getattr(state, "heavy_bodies", None) is None:  # one per app, made in its event loop
+        state.heavy_bodies = CapacityLimiter(HEAVY_BODIES)
+    body, duplicates, checked = await to_thread.run_sync(work, limiter=state.heavy_bodies)
+    _CHECKED.set(checked)
+    return body, duplicates
+
+
+def _metadata_name(body: dict[str, Any]) -> str:
+    metadata = body.get("metadata")
+    return str(metadata.get("name") or "") if isinstance(metadata, dict) else ""
 
 
 def authenticate(request: Request, authenticator: Authenticator) -> User:
@@ -404,11 +484,14 @@ async def read_body(request: Request) -> bytes:
         raise _too_large()
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise _too_large()
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise _too_large()
+            chunks.append(chunk)
+    except ClientDisconnect:  # the client left, or its body took too long: no one will read this
+        raise ApiError(400, "the client disconnected before the body was read") from None
     return b"".join(chunks)
 
 
@@ -424,12 +507,25 @@ def field_problems(
     Strict turns them into a 400 instead, as kube-apiserver's strict decoder
     does; Ignore drops them.
     """
-    problems = [f'unknown field "{path}"' for path in unknown]
-    problems += [f'duplicate field "{path}"' for path in duplicates]
-    if field_validation == "Ignore" or not problems:
+    if field_validation == "Ignore" or not (unknown or duplicates):
         return []
+    total = len(unknown) + len(duplicates)
+    keep = (
+        MAX_WARNINGS if field_validation == "Strict" or total <= MAX_WARNINGS else MAX_WARNINGS - 1
+    )
+    problems = [f'unknown field "{_cut(path, WARNING_CHARS)}"' for path in unknown[:keep]]
+    problems += [
+        f'duplicate field "{_cut(path, WARNING_CHARS)}"'
+        for path in duplicates[: max(0, keep - len(problems))]
+    ]
+    left_out = total - len(problems)
     if field_validation == "Strict":
-        raise ApiError(400, "strict decoding error: " + ", ".join(problems))
+        more = f", and {left_out} more" if left_out > 0 else ""
+        raise ApiError(
+            400, _cut("strict decoding error: " + ", ".join(problems), MAX_MESSAGE_CHARS) + more
+        )
+    if left_out > 0:
+        problems.append(f"{left_out} more warnings were left out")
     return problems
 
 
@@ -442,7 +538,10 @@ def reply_response(wire: Wire, reply: Reply, reply_type: str) -> Response:
             _event_lines(reply.stream), status_code=reply.status, media_type="application/json"
         )
     else:
-        content, media_type = wire.encode(reply.body, reply_type)
+        try:
+            content, media_type = wire.encode(reply.body, reply_type)
+        except UnicodeError:  # a lone surrogate (from a spec's text, say): U+FFFD, as Go sends it
+            content, media_type = wire.encode(json_safe(reply.body), reply_type)
         response = Response(content, status_code=reply.status, media_type=media_type)
     return with_warnings(response, reply.warnings)
 
@@ -476,9 +575,22 @@ async def _bug(request: Request, exc: Exception) -> Response:
 
 
 def with_warnings(response: Response, warnings: Sequence[str]) -> Response:
-    for warning in warnings:
+    for warning in bounded_warnings(warnings):
         response.raw_headers.append((b"warning", warning_header(warning)))
     return response
+
+
+def bounded_warnings(warnings: Sequence[str]) -> list[str]:
+    """The Warnings to send: repeats dropped; each cut to 256 characters once they pass 4096
+    in all, as kube-apiserver's recorder does; at most `MAX_WARNINGS`, the last saying how
+    many more there were."""
+    unique = list(dict.fromkeys(warnings))
+    kept = unique[:MAX_WARNINGS]
+    if sum(len(text) for text in kept) > WARNINGS_TOTAL_CHARS:
+        kept = [text[:WARNING_CHARS] for text in kept]
+    if len(unique) > len(kept):
+        kept[-1] = f"{len(unique) - len(kept) + 1} more warnings were left out"
+    return kept
 
 
 def warning_header(text: str) -> bytes:
@@ -488,7 +600,7 @@ def warning_header(text: str) -> bytes:
     escaped; other characters go out as UTF-8, as Go sends them.
     """
     quoted = json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-    return f"299 - {quoted}".encode()
+    return safe_text(f"299 - {quoted}").encode()
 
 
 # --- The command line --------------------------------------------------------------------
@@ -513,9 +625,75 @@ def build_parser(
     parser.add_argument(
         "--access-log", action="store_true", help="log every request, as uvicorn does by default"
     )
+    add_hardening_arguments(parser)
     for plugin in plugins:
         plugin.add_arguments(parser)
     return parser
+
+
+def add_hardening_arguments(parser: argparse.ArgumentParser) -> None:
+    """Authorization and connection limits (docs/server-hardening.md)."""
+    group = parser.add_argument_group("authorization")
+    group.add_argument(
+        "--authorization-mode",
+        default="RBAC",
+        help="comma-separated, tried in order: AlwaysAllow, AlwaysDeny, RBAC, ABAC "
+        "(default RBAC: deny what no --rbac-file grants; system:masters is always allowed)",
+    )
+    group.add_argument(
+        "--rbac-file",
+        type=Path,
+        action="append",
+        default=[],
+        help="YAML of Roles, ClusterRoles, RoleBindings, ClusterRoleBindings (repeatable)",
+    )
+    group.add_argument(
+        "--authorization-policy-file",
+        type=Path,
+        help="ABAC policy: one JSON Policy object a line (with --authorization-mode ABAC)",
+    )
+    limits = parser.add_argument_group("connection limits")
+    limits.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a request has to send its headers; then the connection is closed",
+    )
+    limits.add_argument(
+        "--body-timeout",
+        type=float,
+        default=60.0,
+        help="seconds a request has to send its body, once its headers are in",
+    )
+    limits.add_argument(
+        "--keep-alive-timeout",
+        type=float,
+        default=5.0,
+        help="seconds an idle connection is kept open between requests",
+    )
+    limits.add_argument(
+        "--max-connections",
+        type=int,
+        default=1000,
+        help="open connections per worker; more are closed as they are accepted",
+    )
+    limits.add_argument(
+        "--max-header-bytes",
+        type=int,
+        default=64 * 1024,
+        help="largest request line and headers; more is a 400",
+    )
+
+
+def authorizer_from_arguments(args: argparse.Namespace) -> Authorizer:
+    """The authorizer of `--authorization-mode`, or SystemExit with one line."""
+    from ._rbac import PolicyError, authorizer_for_modes
+
+    modes = [mode.strip() for mode in args.authorization_mode.split(",") if mode.strip()]
+    try:
+        return authorizer_for_modes(modes, args.rbac_file, args.authorization_policy_file)
+    except PolicyError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 BackendFactory = Callable[[argparse.Namespace, ApiSpec], Backend | None]
@@ -540,6 +718,7 @@ def app_from_arguments(
         api,
         plugins,
         authenticator=TokenFileAuthenticator.from_csv(args.token_auth_file),
+        authorizer=authorizer_from_arguments(args),
         backend=backend(args, api),
         options=options,
     )
@@ -560,6 +739,8 @@ def main(
     """Parse, build the app once (a bad file fails here), then let uvicorn run `factory`."""
     import uvicorn
 
+    from ._http import LIMITS_VARIABLE, GuardedH11Protocol, Limits
+
     arguments = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(arguments)
     for plugin in plugins:
@@ -568,6 +749,9 @@ def main(
             raise SystemExit(problem)
     check(args)
     os.environ[ARGS_VARIABLE] = json.dumps(arguments)
+    os.environ[LIMITS_VARIABLE] = Limits(
+        args.header_timeout, args.max_connections, args.body_timeout
+    ).to_environment()
     uvicorn.run(
         factory,
         factory=True,
@@ -577,4 +761,7 @@ def main(
         access_log=args.access_log,
         ssl_certfile=args.tls_cert,
         ssl_keyfile=args.tls_key,
+        http=GuardedH11Protocol,
+        timeout_keep_alive=args.keep_alive_timeout,
+        h11_max_incomplete_event_size=args.max_header_bytes,
     )

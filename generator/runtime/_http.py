@@ -1,0 +1,127 @@
+"""uvicorn's HTTP/1.1 protocol with the limits it lacks: header and body read deadlines and a
+connection cap.
+
+uvicorn arms no timer until a first response is sent, and its keep-alive timer is
+cancelled by any byte received, so a client that sends one byte a second holds a
+connection forever (slowloris). `GuardedH11Protocol` gives every request
+`header_timeout` seconds, from the moment the connection opens or the previous
+answer is sent, to deliver its complete headers; then the connection is closed,
+as Go's `http.Server.ReadHeaderTimeout` does for kube-apiserver. The body, once the
+headers are in, must arrive within `body_timeout` seconds, or the connection is closed
+too (Go's `ReadTimeout`). Connections past
+`max_connections` are closed as soon as they are accepted (uvicorn's own
+`limit_concurrency` would answer them with a 503, and a 5xx is never answered here).
+
+The limits come from the environment (`APIGEN_SERVER_LIMITS`, set by `_server.main`),
+so that every worker process reads the same ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+__all__ = ["LIMITS_VARIABLE", "GuardedH11Protocol", "Limits"]
+
+LIMITS_VARIABLE = "APIGEN_SERVER_LIMITS"
+
+
+@dataclass(frozen=True)
+class Limits:
+    header_timeout: float = 10.0  # seconds to send a request's headers
+    max_connections: int = 1000  # open connections at once, per worker process
+    body_timeout: float = 60.0  # seconds to send a request's body, once its headers are in
+
+    def to_environment(self) -> str:
+        return json.dumps(
+            {
+                "header_timeout": self.header_timeout,
+                "max_connections": self.max_connections,
+                "body_timeout": self.body_timeout,
+            }
+        )
+
+    @classmethod
+    def from_environment(cls) -> Limits:
+        text = os.environ.get(LIMITS_VARIABLE, "")
+        values: dict[str, Any] = json.loads(text) if text else {}
+        return cls(
+            float(values.get("header_timeout", 10.0)),
+            int(values.get("max_connections", 1000)),
+            float(values.get("body_timeout", 60.0)),
+        )
+
+
+_limits: Limits | None = None
+
+
+def limits() -> Limits:
+    global _limits
+    if _limits is None:
+        _limits = Limits.from_environment()
+    return _limits
+
+
+class GuardedH11Protocol(H11Protocol):
+    """`H11Protocol` with a header-read deadline and a connection cap (`Limits`)."""
+
+    _header_timer: asyncio.TimerHandle | None = None
+    _body_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        if len(self.connections) > limits().max_connections:
+            transport.close()  # no answer: the server is full
+            return
+        self._arm_header_timer()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        state = self.conn.their_state
+        if state is not h11.IDLE:  # the headers are in
+            self._cancel_header_timer()
+        if state is h11.SEND_BODY:
+            if self._body_timer is None:
+                self._body_timer = self.loop.call_later(limits().body_timeout, self._body_timed_out)
+        else:
+            self._cancel_body_timer()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm_header_timer()  # the next request has as long for its headers
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_header_timer()
+        self._cancel_body_timer()
+        super().connection_lost(exc)
+
+    def _arm_header_timer(self) -> None:
+        self._cancel_header_timer()
+        self._header_timer = self.loop.call_later(limits().header_timeout, self._header_timed_out)
+
+    def _cancel_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _cancel_body_timer(self) -> None:
+        if self._body_timer is not None:
+            self._body_timer.cancel()
+            self._body_timer = None
+
+    def _body_timed_out(self) -> None:
+        self._body_timer = None
+        if self.conn.their_state is h11.SEND_BODY and not self.transport.is_closing():
+            self.transport.close()
+
+    def _header_timed_out(self) -> None:
+        self._header_timer = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
