@@ -100,6 +100,19 @@ class Run:
     max_rss_mb: float  # the child's own peak resident set size
 
 
+# Runs `python -m generator ARGS` and, at exit, writes its VmHWM (KiB) to the file argv[1].
+_REPORT_PEAK = """
+import atexit, re, runpy, sys
+peak_file = sys.argv.pop(1)
+def report():
+    status = open("/proc/self/status").read()
+    open(peak_file, "w").write(re.search(r"VmHWM:\\s+(\\d+)", status).group(1))
+atexit.register(report)
+sys.argv[0] = "apigen"
+runpy.run_module("generator", run_name="__main__", alter_sys=True)
+"""
+
+
 def run_measured(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> Run:
     """`python -m generator ARGS` in a child; its exit status, output and peak RSS (wait4)."""
     scratch = Path(tempfile.mkdtemp(prefix="apigen-run-"))
@@ -107,7 +120,7 @@ def run_measured(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None
     child_env = {**os.environ, "APIGEN_NO_CACHE": "1", **(env or {})}
     with out_path.open("wb") as out, err_path.open("wb") as err:
         process = subprocess.Popen(
-            [sys.executable, "-m", "generator", *map(str, args)],
+            [sys.executable, "-c", _REPORT_PEAK, str(scratch / "peak"), *map(str, args)],
             cwd=cwd, stdout=out, stderr=err, env=child_env,
         )  # fmt: skip
         guard = threading.Timer(HANG_GUARD_S, process.kill)
@@ -118,8 +131,12 @@ def run_measured(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None
             guard.cancel()
         process.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
     stdout, stderr = out_path.read_text(), err_path.read_text()
+    peak = scratch / "peak"
+    # The child's own high-water mark since exec (VmHWM); wait4's ru_maxrss would also count
+    # the pytest process's pages the child shared between fork and exec.
+    peak_kib = int(peak.read_text()) if peak.exists() else usage.ru_maxrss
     shutil.rmtree(scratch)
-    return Run(process.returncode, stdout, stderr, usage.ru_maxrss / 1024)  # KiB on Linux
+    return Run(process.returncode, stdout, stderr, peak_kib / 1024)
 
 
 def assert_one_line_error(run: Run, names: str) -> str:

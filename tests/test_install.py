@@ -21,11 +21,13 @@ TEMPLATES = sorted(
     for p in (ROOT / "templates").rglob("*")
     if p.suffix in (".jinja", ".jinja2")
 )
-EMBEDDED = [
-    "authentication.k8s.io/v1/tokenrequest.openapi.json",
-    "authentication.k8s.io/v1/tokenrequest.overlay.yaml",
-    "authentication.k8s.io/v1/tokenrequest.proto",
-]
+EMBEDDED = ["authentication.k8s.io/v1/tokenrequest.openapi.json"]
+# The extensions' data files (overlay, .proto, templates, fixed modules) ship beside their code.
+EXTENSION_FILES = sorted(
+    p.relative_to(ROOT).as_posix()
+    for p in (ROOT / "generator" / "extensions").rglob("*")
+    if p.is_file() and "__pycache__" not in p.parts
+)
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +64,8 @@ def test_wheel_and_sdist_carry_the_templates_and_the_embedded_target() -> None:
     assert {f"generator/_templates/{t}" for t in TEMPLATES} <= in_wheel
     assert {f"generator/_specs/{s}" for s in EMBEDDED} <= in_wheel
     assert {"generator/runtime/_base.py", "generator/runtime/_connection.py"} <= in_wheel
+    assert "generator/extensions/tokenrequest/tokenrequest.overlay.yaml" in EXTENSION_FILES
+    assert set(EXTENSION_FILES) <= in_wheel
     assert {"generator/__main__.py", "generator/cli.py", "generator/project.py"} <= in_wheel
     in_sdist = sdist_names(sdist)
     assert {f"templates/{t}" for t in TEMPLATES} <= in_sdist
@@ -126,8 +130,11 @@ def test_installed_apigen_generates_any_kind_of_any_document(tool: Path, tmp_pat
     result = apigen(tool, "generate", *options, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sorted(tree(out)) == [
+        ".apigen-manifest.json",
         "__init__.py",
         "_base.py",
+        "_resource.py",
+        "_types.py",
         "models.py",
         "py.typed",
         "validators.py",

@@ -50,14 +50,12 @@ def consumer(tmp_path: Path) -> Path:
     (repo / "vendor").mkdir(parents=True)
     git(repo, "init", "--quiet")
     spec_dir = ROOT / "specs" / "authentication.k8s.io" / "v1"
-    for name in ("tokenrequest.openapi.json", "tokenrequest.overlay.yaml", "tokenrequest.proto"):
-        (repo / "vendor" / name).write_bytes((spec_dir / name).read_bytes())
+    name = "tokenrequest.openapi.json"  # its overlay and .proto come with the extension
+    (repo / "vendor" / name).write_bytes((spec_dir / name).read_bytes())
     (repo / "pyproject.toml").write_text(
         '[project]\nname = "myapp"\nversion = "1"\n\n'
         "[tool.apigen.targets.tokenrequest]\n"
         'spec = "vendor/tokenrequest.openapi.json"\n'
-        'overlay = "vendor/tokenrequest.overlay.yaml"\n'
-        'proto = "vendor/tokenrequest.proto"\n'
         'kinds = ["TokenRequest", "TokenReview", "SelfSubjectReview"]\n'
         'group_version = "authentication.k8s.io/v1"\n'
         f'package = "src/myapp/_k8s/{PACKAGE}"\n'

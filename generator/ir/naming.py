@@ -41,7 +41,7 @@ RESERVED_NAMES: dict[str, frozenset[str]] = {
         MEDIA_TYPES Mapping Message NotFound ObjectRef Optional PROTOBUF Path ProtobufError
         Protocol REASONS REF RESOURCES RETRY_STATUSES RSAAlgorithm Request
         RequestAttributes ResourceInfo Response Retry RootModel SERVICE_ACCOUNT_DIR
-        STATUS_SCHEMA Self Sequence ServerError SigningKey Status StatusCause StatusDetails
+        STATUS_SCHEMA Self Sequence ServerError SigningKey
         StrEnum TYPE_CHECKING TokenFileAuthenticator TokenGrant TokenPolicy
         TokenRequestService TokenSigner TooManyRequests TracebackType UTC Unauthorized
         Union User VALIDATORS WARN_ONLY_EXPIRATION_SECONDS YAML
@@ -57,6 +57,7 @@ RESERVED_NAMES: dict[str, frozenset[str]] = {
         backend body created duplicates extend_expiration field_validation jwks
         max_expiration_seconds openid_configuration policy reply_type request response
         scheme service token user name create_app main app_from_args app_from_environment
+        create options
         build_parser json os sys argparse allow_all load_objects status_body
         discovery_document generate_key load_key
         """.split()
