@@ -383,3 +383,35 @@ def test_command_line_objects_and_state(
         with httpx.Client(base_url=url, headers=AUTH, timeout=10) as http:
             assert http.get("/api/v1/namespaces/team/configmaps/preloaded").status_code == 200
             assert http.get("/api/v1/nodes/n0").status_code == 404
+
+
+def test_deployment_scale_subresource(generic_packages: dict[str, Package]) -> None:
+    path = "/apis/apps/v1/namespaces/default/deployments"
+    deployment = {
+        "metadata": {"name": "web"},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "c", "image": "nginx:1"}]},
+            },
+        },
+    }
+    app = generic_packages["apps_v1"].app()
+    with serve(app) as url, httpx.Client(base_url=url, headers=AUTH) as http:
+        assert http.post(path, json=deployment).status_code == 201
+        scale = http.get(f"{path}/web/scale").json()
+        assert scale["kind"] == "Scale" and scale["spec"]["replicas"] == 1
+        assert scale["status"]["selector"] == "app=web"
+        scale["spec"]["replicas"] = 4
+        assert http.put(f"{path}/web/scale", json=scale).json()["spec"]["replicas"] == 4
+        stale = http.put(f"{path}/web/scale", json=scale)  # the old resourceVersion
+        assert stale.status_code == 409 and stale.json()["reason"] == "Conflict"
+        patched = http.patch(
+            f"{path}/web/scale",
+            content=json.dumps({"spec": {"replicas": 2}}),
+            headers={"content-type": "application/merge-patch+json"},
+        )
+        assert patched.status_code == 200 and patched.json()["spec"]["replicas"] == 2
+        assert http.get(f"{path}/web").json()["spec"]["replicas"] == 2
