@@ -5,14 +5,17 @@
 
 """What this package's server serves, as data: resources, operations, wire forms, bodies.
 
-The server framework (`_server.py`) registers its routes from `API`; nothing
-here is behaviour.
+The server framework (`_server.py`) registers its routes from `API`; the
+in-memory store merges strategic patches and applies by `MERGE_SCHEMAS`
+(the spec's `x-kubernetes-*` list and map keys, by field path); nothing here is
+behaviour.
 """
 
 from __future__ import annotations
 
 from . import models, validators
 from ._proto import CODEC
+from ._patch import FieldInfo, MergeSchema
 from ._resource import ResourceInfo
 from ._server import ApiSpec, OperationInfo, Param
 from ._wire import Wire
@@ -25,7 +28,10 @@ RESOURCES = (
         plural="serviceaccounts",
         namespaced=True,
         verbs=("create",),
+        singular="",
+        list_kind="",
         subresource="token",
+        parent_kind="",
     ),
     ResourceInfo(
         group="authentication.k8s.io",
@@ -34,7 +40,10 @@ RESOURCES = (
         plural="selfsubjectreviews",
         namespaced=False,
         verbs=("create",),
+        singular="selfsubjectreview",
+        list_kind="",
         subresource="",
+        parent_kind="",
     ),
     ResourceInfo(
         group="authentication.k8s.io",
@@ -43,7 +52,10 @@ RESOURCES = (
         plural="tokenreviews",
         namespaced=False,
         verbs=("create",),
+        singular="tokenreview",
+        list_kind="",
         subresource="",
+        parent_kind="",
     ),
 )
 
@@ -281,3 +293,116 @@ API = ApiSpec(
     },
     to_status=validators.to_status,
 )
+
+MERGE_SCHEMAS: dict[str, MergeSchema] = {
+    "SelfSubjectReview": MergeSchema(
+        {
+            (
+                "metadata",
+                "finalizers",
+            ): FieldInfo(
+                list_type="set",
+                map_keys=(),
+                merge_key="",
+                strategy="merge",
+                map_type="",
+            ),
+            (
+                "metadata",
+                "managedFields",
+            ): FieldInfo(
+                list_type="atomic",
+                map_keys=(),
+                merge_key="",
+                strategy="",
+                map_type="",
+            ),
+            (
+                "metadata",
+                "ownerReferences",
+            ): FieldInfo(
+                list_type="map",
+                map_keys=("uid",),
+                merge_key="uid",
+                strategy="merge",
+                map_type="",
+            ),
+            (
+                "status",
+                "userInfo",
+                "groups",
+            ): FieldInfo(
+                list_type="atomic",
+                map_keys=(),
+                merge_key="",
+                strategy="",
+                map_type="",
+            ),
+        }
+    ),
+    "TokenReview": MergeSchema(
+        {
+            (
+                "metadata",
+                "finalizers",
+            ): FieldInfo(
+                list_type="set",
+                map_keys=(),
+                merge_key="",
+                strategy="merge",
+                map_type="",
+            ),
+            (
+                "metadata",
+                "managedFields",
+            ): FieldInfo(
+                list_type="atomic",
+                map_keys=(),
+                merge_key="",
+                strategy="",
+                map_type="",
+            ),
+            (
+                "metadata",
+                "ownerReferences",
+            ): FieldInfo(
+                list_type="map",
+                map_keys=("uid",),
+                merge_key="uid",
+                strategy="merge",
+                map_type="",
+            ),
+            (
+                "spec",
+                "audiences",
+            ): FieldInfo(
+                list_type="atomic",
+                map_keys=(),
+                merge_key="",
+                strategy="",
+                map_type="",
+            ),
+            (
+                "status",
+                "audiences",
+            ): FieldInfo(
+                list_type="atomic",
+                map_keys=(),
+                merge_key="",
+                strategy="",
+                map_type="",
+            ),
+            (
+                "status",
+                "user",
+                "groups",
+            ): FieldInfo(
+                list_type="atomic",
+                map_keys=(),
+                merge_key="",
+                strategy="",
+                map_type="",
+            ),
+        }
+    ),
+}

@@ -13,15 +13,28 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ._patch import MergeSchema
+from ._resource import ResourceInfo
 from ._status import ApiError
-from ._store import Store
+from ._store import Store, StoreBackend
 
-__all__ = ["StateError", "attach_state", "load_objects", "load_state", "save_state"]
+if TYPE_CHECKING:
+    from ._server import ApiSpec
+
+__all__ = [
+    "StateError",
+    "attach_state",
+    "load_objects",
+    "load_state",
+    "save_state",
+    "store_backend",
+]
 
 
 class StateError(Exception):
@@ -118,3 +131,29 @@ def load_objects(path: str | os.PathLike[str], store: Store) -> int:
             raise StateError(f"{target}#/{index}: {exc.message}") from None
         count += 1
     return count
+
+
+def store_backend(
+    api: ApiSpec,
+    schemas: Mapping[str, MergeSchema],
+    *,
+    objects: str | os.PathLike[str] | None = None,
+    state: str | os.PathLike[str] | None = None,
+) -> StoreBackend:
+    """The server's default backend: a `Store` of every resource of `api`, its objects
+    checked by the generated validators (422), restored from `state` (else preloaded
+    with `objects`) and saved there after every change. A bad file is a `StateError`."""
+
+    def validate(resource: ResourceInfo, obj: dict[str, Any]) -> dict[str, Any] | None:
+        name = str((obj.get("metadata") or {}).get("name") or "")
+        error = api.check(resource.kind, obj, name, [])
+        return error.status() if error is not None else None
+
+    store = Store(api.resources, schemas=schemas, validate=validate)
+    restored = state is not None and load_state(state, store)
+    if objects is not None and not restored:  # a restored state has them already
+        load_objects(objects, store)
+    if state is not None:
+        save_state(state, store)
+        attach_state(store, state)
+    return StoreBackend(store)

@@ -203,6 +203,9 @@ class PlainRoute:
     path: str
     document: Callable[[], dict[str, Any]]
     authenticated: bool = False
+    # another form of the document by the request's Accept header (aggregated discovery),
+    # as (document, media type), or None for `document`
+    negotiate: Callable[[str], tuple[dict[str, Any], str] | None] | None = None
 
 
 class ServerPlugin(Protocol):
@@ -255,9 +258,6 @@ def build_app(
     starlette_routes: list[BaseRoute] = [
         _starlette_route(api, r, authenticator, authorizer) for r in routes
     ]
-    starlette_routes += [
-        _plain_route(p.path, p.document, authenticator if p.authenticated else None) for p in plain
-    ]
     document: dict[str, Any] = {}
 
     def openapi() -> dict[str, Any]:
@@ -266,6 +266,15 @@ def build_app(
 
             document.update(openapi_document(api, [r.operation for r in routes]))
         return document
+
+    if backend is not None:  # a stand-in API server: what kubectl reads besides the verbs
+        from ._kubectl import kubectl_routes
+
+        plain += kubectl_routes(api, [r.operation for r in routes])
+    starlette_routes += [
+        _plain_route(p.path, p.document, authenticator if p.authenticated else None, p.negotiate)
+        for p in plain
+    ]
 
     starlette_routes.append(_plain_route(OPENAPI_PATH, openapi))
     app = Starlette(
@@ -326,7 +335,10 @@ def _starlette_route(
 
 
 def _plain_route(
-    path: str, document: Callable[[], dict[str, Any]], authenticator: Authenticator | None = None
+    path: str,
+    document: Callable[[], dict[str, Any]],
+    authenticator: Authenticator | None = None,
+    negotiate: Callable[[str], tuple[dict[str, Any], str] | None] | None = None,
 ) -> StarletteRoute:
     async def endpoint(request: Request) -> Response:
         if authenticator is not None:
@@ -334,6 +346,10 @@ def _plain_route(
                 authenticate(request, authenticator)
             except ApiError as error:
                 return error_response(error)
+        variant = negotiate(request.headers.get("accept", "")) if negotiate else None
+        if variant is not None:
+            body, media_type = variant
+            return Response(json.dumps(body, separators=(",", ":")), 200, media_type=media_type)
         return _json(document(), 200)
 
     return StarletteRoute(path, endpoint, methods=["GET"], include_in_schema=False)
@@ -509,6 +525,12 @@ def build_parser(
         help='CSV rows token,user,uid,"group1,group2"',
     )
     parser.add_argument("--objects", type=Path, help="YAML of Kubernetes manifests to start with")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        help="keep the store in this JSON file across restarts (written atomically); "
+        "default: memory only",
+    )
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
         "--access-log", action="store_true", help="log every request, as uvicorn does by default"

@@ -1,4 +1,5 @@
-"""An in-memory store with kube-apiserver's semantics, behind `ResourceBackend`.
+"""An in-memory store with kube-apiserver's semantics, adapted to the server's
+`_backend.Backend` by `StoreBackend`.
 
 Objects are plain JSON dicts; resources are `ResourceInfo`. One `Store` holds
 every resource of a package, with one cluster-wide, increasing resourceVersion.
@@ -41,8 +42,8 @@ import json
 import random
 import threading
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -57,6 +58,7 @@ from ._apierrors import (
     not_found,
 )
 from ._apply import apply, record_update
+from ._backend import Backend, DeleteOptions, ListOptions, WriteOptions
 from ._patch import MergeSchema, json_patch, merge_patch, strategic_merge_patch
 from ._resource import ResourceInfo
 from ._selectors import parse_field_selector, parse_label_selector
@@ -66,8 +68,8 @@ from ._watch import Event, EventLog, Watcher, WatchFilter
 __all__ = [
     "PATCH_TYPES",
     "RETURN_DELETED",
-    "ResourceBackend",
     "Store",
+    "StoreBackend",
     "Validate",
     "now_rfc3339",
 ]
@@ -107,125 +109,11 @@ def now_rfc3339() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class ResourceBackend(Protocol):
-    """What the server's routes ask of storage: one method per verb.
-
-    `namespace` is "" for cluster-scoped resources and, on list, watch and
-    deletecollection of a namespaced resource, for all namespaces.
-    """
-
-    def get(self, resource: ResourceInfo, namespace: str, name: str) -> JSON: ...
-
-    def list(
-        self,
-        resource: ResourceInfo,
-        namespace: str,
-        *,
-        label_selector: str = "",
-        field_selector: str = "",
-        limit: int = 0,
-        continue_: str = "",
-    ) -> JSON: ...
-
-    def create(
-        self,
-        resource: ResourceInfo,
-        namespace: str,
-        body: JSON,
-        *,
-        dry_run: bool = False,
-        field_manager: str = "",
-    ) -> JSON: ...
-
-    def update(
-        self,
-        resource: ResourceInfo,
-        namespace: str,
-        name: str,
-        body: JSON,
-        *,
-        dry_run: bool = False,
-        field_manager: str = "",
-    ) -> JSON: ...
-
-    def patch(
-        self,
-        resource: ResourceInfo,
-        namespace: str,
-        name: str,
-        patch: Any,
-        patch_type: str,
-        *,
-        dry_run: bool = False,
-        field_manager: str = "",
-        force: bool = False,
-    ) -> JSON: ...
-
-    def delete(
-        self,
-        resource: ResourceInfo,
-        namespace: str,
-        name: str,
-        *,
-        dry_run: bool = False,
-        uid: str = "",
-        resource_version: str = "",
-    ) -> JSON: ...
-
-    def deletecollection(
-        self,
-        resource: ResourceInfo,
-        namespace: str,
-        *,
-        label_selector: str = "",
-        field_selector: str = "",
-        dry_run: bool = False,
-    ) -> JSON: ...
-
-    def watch(
-        self,
-        resource: ResourceInfo,
-        namespace: str,
-        *,
-        resource_version: str = "",
-        label_selector: str = "",
-        field_selector: str = "",
-        allow_bookmarks: bool = False,
-        timeout_seconds: float | None = None,
-    ) -> Watcher: ...
-
-    def get_status(self, resource: ResourceInfo, namespace: str, name: str) -> JSON: ...
-
-    def update_status(
-        self,
-        resource: ResourceInfo,
-        namespace: str,
-        name: str,
-        body: JSON,
-        *,
-        dry_run: bool = False,
-        field_manager: str = "",
-    ) -> JSON: ...
-
-    def patch_status(
-        self,
-        resource: ResourceInfo,
-        namespace: str,
-        name: str,
-        patch: Any,
-        patch_type: str,
-        *,
-        dry_run: bool = False,
-        field_manager: str = "",
-        force: bool = False,
-    ) -> JSON: ...
-
-
 Key = tuple[str, str, str, str]  # group, plural, namespace, name
 
 
 class Store:
-    """The default `ResourceBackend`: every resource of `resources` in memory.
+    """The in-memory storage of `StoreBackend`: every resource of `resources` in memory.
 
     `schemas` maps a kind to its `MergeSchema` (for strategic merge and apply);
     `custom` names the (group, plural) of custom resources (no strategic merge,
@@ -1093,5 +981,174 @@ def _decode_patch(patch: Any, patch_type: str) -> Any:
     return patch
 
 
-if TYPE_CHECKING:  # the store is a ResourceBackend
-    _BACKEND: ResourceBackend = Store(())
+class StoreBackend:
+    """The server's default `_backend.Backend`: the framework's verbs on a `Store`.
+
+    A resource with `subresource == "status"` reads and writes the object's
+    status (`get_status`, `update_status`, `patch_status`); other subresources
+    (scale, eviction, ...) are not stored: 405 MethodNotAllowed, as for a verb the
+    store does not serve.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _parent(self, resource: ResourceInfo) -> ResourceInfo:
+        """The resource whose status a `status` subresource is."""
+        for found in self.store.resources:
+            if (found.group, found.version, found.plural) == (
+                resource.group,
+                resource.version,
+                resource.plural,
+            ):
+                return found
+        raise ApiError(404, "the server could not find the requested resource")
+
+    def get(self, resource: ResourceInfo, namespace: str, name: str) -> JSON:
+        if resource.subresource == "status":
+            return self.store.get_status(self._parent(resource), namespace, name)
+        return self.store.get(_plain(resource), namespace, name)
+
+    def list(self, resource: ResourceInfo, namespace: str | None, options: ListOptions) -> JSON:
+        return self.store.list(
+            _plain(resource),
+            namespace or "",
+            label_selector=options.label_selector,
+            field_selector=options.field_selector,
+            limit=options.limit,
+            continue_=options.continue_token,
+        )
+
+    def create(
+        self,
+        resource: ResourceInfo,
+        namespace: str,
+        body: JSON,
+        options: WriteOptions,
+        name: str = "",
+    ) -> JSON:
+        return self.store.create(
+            _plain(resource),
+            namespace,
+            body,
+            dry_run=options.dry_run,
+            field_manager=options.field_manager,
+        )
+
+    def update(
+        self,
+        resource: ResourceInfo,
+        namespace: str,
+        name: str,
+        body: JSON,
+        options: WriteOptions,
+    ) -> JSON:
+        if resource.subresource == "status":
+            return self.store.update_status(
+                self._parent(resource),
+                namespace,
+                name,
+                body,
+                dry_run=options.dry_run,
+                field_manager=options.field_manager,
+            )
+        return self.store.update(
+            _plain(resource),
+            namespace,
+            name,
+            body,
+            dry_run=options.dry_run,
+            field_manager=options.field_manager,
+        )
+
+    def patch(
+        self,
+        resource: ResourceInfo,
+        namespace: str,
+        name: str,
+        patch: Any,
+        patch_type: str,
+        options: WriteOptions,
+    ) -> JSON:
+        if resource.subresource == "status":
+            return self.store.patch_status(
+                self._parent(resource),
+                namespace,
+                name,
+                patch,
+                patch_type,
+                dry_run=options.dry_run,
+                field_manager=options.field_manager,
+                force=options.force,
+            )
+        return self.store.patch(
+            _plain(resource),
+            namespace,
+            name,
+            patch,
+            patch_type,
+            dry_run=options.dry_run,
+            field_manager=options.field_manager,
+            force=options.force,
+        )
+
+    def delete(
+        self, resource: ResourceInfo, namespace: str, name: str, options: DeleteOptions
+    ) -> JSON:
+        return self.store.delete(
+            _plain(resource),
+            namespace,
+            name,
+            dry_run=options.dry_run,
+            uid=options.preconditions_uid,
+            resource_version=options.preconditions_resource_version,
+        )
+
+    def deletecollection(
+        self,
+        resource: ResourceInfo,
+        namespace: str | None,
+        options: ListOptions,
+        delete_options: DeleteOptions,
+    ) -> JSON:
+        return self.store.deletecollection(
+            _plain(resource),
+            namespace or "",
+            label_selector=options.label_selector,
+            field_selector=options.field_selector,
+            dry_run=delete_options.dry_run,
+        )
+
+    def watch(
+        self, resource: ResourceInfo, namespace: str | None, options: ListOptions
+    ) -> AsyncIterator[JSON]:
+        """The events; a bad selector or resourceVersion is an error now, before streaming."""
+        watcher = self.store.watch(
+            _plain(resource),
+            namespace or "",
+            resource_version=options.resource_version,
+            label_selector=options.label_selector,
+            field_selector=options.field_selector,
+            allow_bookmarks=options.allow_watch_bookmarks,
+            timeout_seconds=options.timeout_seconds,
+        )
+        return _events(watcher)
+
+
+async def _events(watcher: Watcher) -> AsyncIterator[JSON]:
+    try:
+        async for event in watcher:
+            yield event
+    finally:
+        watcher.close()
+
+
+def _plain(resource: ResourceInfo) -> ResourceInfo:
+    """The resource itself; a subresource other than status is not stored (405)."""
+    if resource.subresource:
+        raise ApiError(405, "the server does not allow this method on the requested resource")
+    return resource
+
+
+if TYPE_CHECKING:  # StoreBackend is a Backend
+    _BACKEND: Backend = StoreBackend(Store(()))

@@ -10,7 +10,7 @@ sees them.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import yaml
@@ -18,6 +18,7 @@ import yaml
 from ._backend import Backend, DeleteOptions, ListOptions, WriteOptions
 from ._server import ApiSpec, Call, Handler, OperationInfo, Reply, Route, field_problems
 from ._status import ApiError
+from ._table import INCLUDE_OBJECT, to_table
 
 __all__ = ["PATCH_TYPES", "VERB_HANDLERS", "verb_routes"]
 
@@ -32,7 +33,8 @@ HandlerFactory = Callable[[ApiSpec, Backend, OperationInfo], Handler]
 
 def _get(api: ApiSpec, backend: Backend, operation: OperationInfo) -> Handler:
     async def handle(call: Call) -> Reply:
-        return Reply(backend.get(operation.resource, call.namespace or "", call.name))
+        found = backend.get(operation.resource, call.namespace or "", call.name)
+        return Reply(converted(call, found))
 
     return handle
 
@@ -41,9 +43,8 @@ def _list(api: ApiSpec, backend: Backend, operation: OperationInfo) -> Handler:
     async def handle(call: Call) -> Reply:
         options = list_options(call)
         if call.query.get("watch") in ("true", "1"):
-            events = backend.watch(operation.resource, call.namespace, options)
-            return Reply({}, stream=events)
-        return Reply(backend.list(operation.resource, call.namespace, options))
+            return _watch_reply(call, backend.watch(operation.resource, call.namespace, options))
+        return Reply(converted(call, backend.list(operation.resource, call.namespace, options)))
 
     return handle
 
@@ -51,9 +52,39 @@ def _list(api: ApiSpec, backend: Backend, operation: OperationInfo) -> Handler:
 def _watch(api: ApiSpec, backend: Backend, operation: OperationInfo) -> Handler:
     async def handle(call: Call) -> Reply:
         events = backend.watch(operation.resource, call.namespace, list_options(call))
-        return Reply({}, stream=events)
+        return _watch_reply(call, events)
 
     return handle
+
+
+def converted(call: Call, body: dict[str, Any], include_object: str = "Metadata") -> dict[str, Any]:
+    """`body` in the form Accept asked for: a meta.k8s.io/v1 Table for `as=Table`
+    (a Status stays a Status), else as it is."""
+    if call.conversion != "Table" or body.get("kind") == "Status":
+        return body
+    include = call.query.get("includeObject") or include_object
+    return to_table(call.operation.resource, body, include_object=include)
+
+
+def _watch_reply(call: Call, events: AsyncIterator[dict[str, Any]]) -> Reply:
+    if call.conversion != "Table":
+        return Reply({}, stream=events)
+    include = call.query.get("includeObject") or "Object"
+    if include not in INCLUDE_OBJECT:  # a 400 before streaming, as to_table says it
+        raise ApiError(
+            400,
+            f'includeObject: Unsupported value: "{include}": supported values: '
+            + ", ".join(f'"{v}"' for v in INCLUDE_OBJECT),
+        )
+
+    async def tables() -> AsyncIterator[dict[str, Any]]:
+        async for event in events:
+            if event.get("type") in ("ADDED", "MODIFIED", "DELETED"):
+                table = converted(call, event["object"], include_object="Object")
+                event = {"type": event["type"], "object": table}
+            yield event
+
+    return Reply({}, stream=tables())
 
 
 def _create(api: ApiSpec, backend: Backend, operation: OperationInfo) -> Handler:

@@ -16,17 +16,15 @@ from dataclasses import dataclass
 
 from generator.errors import ApigenError
 from generator.extensions import Extension
+from generator.ir.kubernetes import patch_paths, resource_infos
 from generator.ir.model import Api, Operation, Parameter
 from generator.ir.naming import validator_name
 from generator.render.tools.proto import file_names, message_names
+from generator.runtime._resource import ResourceInfo
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
 WRITABLE_MEDIA_TYPES = ("application/json", "application/yaml", PROTOBUF)  # in order of preference
 OPENAPI_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
-# x-kubernetes-action -> the verb authorization and the framework name.
-ACTIONS = {"post": "create", "put": "update", "watchlist": "watch", "get": "get", "list": "list",
-           "watch": "watch", "patch": "patch", "delete": "delete",
-           "deletecollection": "deletecollection", "connect": "connect"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,28 @@ class ResourceData:
     plural: str
     namespaced: bool
     verbs: tuple[str, ...]
+    singular: str = ""
+    list_kind: str = ""
     subresource: str = ""
+    parent_kind: str = ""
+
+
+@dataclass(frozen=True)
+class FieldData:
+    """One field's merge metadata (a `_patch.FieldInfo`), at its path from the object's root."""
+
+    path: tuple[str, ...]
+    list_type: str
+    map_keys: tuple[str, ...]
+    merge_key: str
+    strategy: str
+    map_type: str
+
+
+@dataclass(frozen=True)
+class MergeSchemaData:
+    kind: str
+    fields: tuple[FieldData, ...]
 
 
 @dataclass(frozen=True)
@@ -86,6 +105,8 @@ class ServerContext:
     models: tuple[ModelData, ...]
     plugins: tuple[PluginData, ...]
     protobuf: bool
+    merge_schemas: tuple[MergeSchemaData, ...] = ()
+    stored: bool = False  # some resource has get: the in-memory store is the default backend
 
 
 @dataclass(frozen=True)
@@ -99,17 +120,17 @@ class ProtoContext:
 
 
 def server_context(api: Api, extensions: tuple[Extension, ...]) -> ServerContext:
-    resources: list[ResourceData] = []
+    resources = [_resource_data(info) for info in resource_infos(api)]
+    index = {(r.group, r.version, r.plural, r.subresource): i for i, r in enumerate(resources)}
     operations: list[OperationData] = []
-    for op in api.operations:
-        rest = _rest_meaning(op)
-        if rest is None:
-            continue
-        resource, verb = rest
-        if resource not in resources:
-            resources.append(resource)
-        operations.append(_operation_data(op, verb, resources.index(resource)))
-    resources = [_with_verbs(r, i, operations) for i, r in enumerate(resources)]
+    for res in api.resources:
+        for sub, ops in [("", res.operations), *((s.name, s.operations) for s in res.subresources)]:
+            for op in ops:
+                if op.verb and not op.deprecated_watch:  # /watch/ paths: list?watch=true
+                    key = (res.group, res.version, res.plural, sub)
+                    operations.append(_operation_data(op, op.verb, index[key]))
+    order = {op.operation_id: i for i, op in enumerate(api.operations)}
+    operations.sort(key=lambda o: order[o.operation_id])  # the spec's order
     _check_extension_routes(extensions, resources, operations)
     offered = {media for op in api.operations for r in op.responses for media in r.media_types}
     if not api.proto_descriptor_set:
@@ -129,6 +150,46 @@ def server_context(api: Api, extensions: tuple[Extension, ...]) -> ServerContext
         models=tuple(ModelData(kind, validator_name(kind)) for kind in kinds),
         plugins=plugins,
         protobuf=bool(api.proto_descriptor_set),
+        merge_schemas=_merge_schemas(api, resources),
+        stored=any("get" in r.verbs and not r.subresource for r in resources),
+    )
+
+
+def _resource_data(info: ResourceInfo) -> ResourceData:
+    return ResourceData(
+        group=info.group,
+        version=info.version,
+        kind=info.kind,
+        plural=info.plural,
+        namespaced=info.namespaced,
+        verbs=info.verbs,
+        singular=info.singular,
+        list_kind=info.list_kind,
+        subresource=info.subresource,
+        parent_kind=info.parent_kind,
+    )
+
+
+def _merge_schemas(api: Api, resources: list[ResourceData]) -> tuple[MergeSchemaData, ...]:
+    """The strategic-merge and apply metadata of each stored kind, by field path."""
+    models = {str(m.name) for m in api.models}
+    kinds = sorted({r.kind for r in resources if not r.subresource and r.kind in models})
+    return tuple(
+        MergeSchemaData(
+            kind,
+            tuple(
+                FieldData(
+                    tuple(path.split(".")),
+                    meta.list_type,
+                    meta.list_map_keys,
+                    meta.merge_key,
+                    meta.strategy,
+                    meta.map_type,
+                )
+                for path, meta in patch_paths(api, kind).items()
+            ),
+        )
+        for kind in kinds
     )
 
 
@@ -191,56 +252,6 @@ def _message(names: list[str], short: str) -> str:
     return matches[0]
 
 
-def _rest_meaning(op: Operation) -> tuple[ResourceData, str] | None:
-    """The resource and verb of a kube-apiserver path, or None for another path.
-
-    Until the resource-aware IR lands (Operation.verb/resource/subresource/scope and
-    generator.ir.kubernetes.resource_infos), this reads the path's fixed layout:
-    /api/V or /apis/G/V, then [namespaces/{namespace}/]PLURAL[/{name}[/SUBRESOURCE]].
-    """
-    segments = op.path.strip("/").split("/")
-    if segments[:1] == ["api"] and len(segments) >= 3:
-        group, version, rest = "", segments[1], segments[2:]
-    elif segments[:1] == ["apis"] and len(segments) >= 4:
-        group, version, rest = segments[1], segments[2], segments[3:]
-    else:
-        return None
-    namespaced = rest[:2] == ["namespaces", "{namespace}"] and len(rest) > 2
-    rest = rest[2:] if namespaced else rest
-    if not rest or rest[0].startswith("{") or rest[0] == "watch":
-        return None
-    plural, named = rest[0], rest[1:2] == ["{name}"]
-    subresource = rest[2] if named and len(rest) == 3 else ""
-    if len(rest) > (3 if named else 1):
-        return None
-    verb = ACTIONS.get(op.action) or {
-        "get": "get" if named else "list",
-        "post": "create",
-        "put": "update",
-        "patch": "patch",
-        "delete": "delete" if named else "deletecollection",
-    }.get(op.method, "")
-    if not verb:
-        return None
-    kind = op.gvk.kind if op.gvk else ""
-    return ResourceData(group, version, kind, plural, namespaced, (), subresource), verb
-
-
-def _with_verbs(
-    resource: ResourceData, index: int, operations: list[OperationData]
-) -> ResourceData:
-    verbs = sorted({op.verb for op in operations if op.resource == index})
-    return ResourceData(
-        resource.group,
-        resource.version,
-        resource.kind,
-        resource.plural,
-        resource.namespaced,
-        tuple(verbs),
-        resource.subresource,
-    )
-
-
 def _operation_data(op: Operation, verb: str, resource: int) -> OperationData:
     codes = sorted(r.status for r in op.responses if isinstance(r.status, int) and r.status < 300)
     success = 201 if verb == "create" and 201 in codes else (codes[0] if codes else 200)
@@ -251,7 +262,7 @@ def _operation_data(op: Operation, verb: str, resource: int) -> OperationData:
         verb=verb,
         resource=resource,
         parameters=tuple(_param(p) for p in (*op.path_params, *op.query_params)),
-        body_kind=str(op.body.model) if op.body is not None else "",
+        body_kind=str(op.body.model) if op.body is not None and op.body.model else "",
         response_kind=str(op.success_model or ""),
         success=success,
         description=string_chunks(op.description),
