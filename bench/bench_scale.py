@@ -164,9 +164,10 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
 
 WHOLE_DOCUMENT = (
-    "not measured: the pipeline has no all-definitions entry point yet (a target names kinds "
-    "of one group-version); from the sizes above, black over validators.py alone would take "
-    "several times the peer's whole run"
+    "not measured: no pipeline entry point lowers every definition (a target names kinds of "
+    "one group-version), and one package of all 735 definitions needs qualified class names: "
+    "87 short names occur in several group-versions; at the curve's 0.075 s/schema it would "
+    "take ~55 s"
 )
 
 
