@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -53,8 +54,13 @@ class Package:
 
 @pytest.fixture(scope="session")
 def generic_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Package]:
-    spec = upstream_path("1.35")
-    folder = tmp_path_factory.mktemp("generic")
+    """Each test module that imports this fixture has its own instance: `_build` makes
+    them share one build per session."""
+    return _build(upstream_path("1.35"), tmp_path_factory.getbasetemp() / "generic")
+
+
+@cache
+def _build(spec: Path, folder: Path) -> dict[str, Package]:
     packages = {}
     for name, (kinds, group_version) in PACKAGES.items():
         target = Target(

@@ -117,6 +117,9 @@ def test_kubectl_deployments(kubectl: dict[str, list[str]]) -> None:
     got = json.loads(run(apps, "get", "deployment", "web", "-o", "json"))
     assert got["spec"]["replicas"] == 3 and got["metadata"]["labels"] == {"tier": "front"}
     assert got["metadata"]["generation"] == 2
+    assert "scaled" in run(apps, "scale", "deployment", "web", "--replicas=5")
+    got = json.loads(run(apps, "get", "deployment", "web", "-o", "json"))
+    assert got["spec"]["replicas"] == 5 and got["metadata"]["generation"] == 3
     assert run(apps, "get", "deployments").splitlines()[1].split()[0] == "web"
     resources = run(apps, "api-resources")
     assert any(line.split()[:1] == ["deployments"] for line in resources.splitlines())

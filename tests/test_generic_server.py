@@ -8,9 +8,14 @@ client and plain httpx.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,6 +23,7 @@ import pytest
 from generic_support import TOKEN, Package, generic_packages
 
 from tests.loopback import serve
+from tests.server_harness import _wait_for_url
 
 __all__ = ["generic_packages"]  # the fixture, imported for pytest
 
@@ -282,3 +288,130 @@ def test_load_mixed_requests(cm_url: str) -> None:
         last[event["object"]["metadata"]["name"]] = event["object"]["metadata"]["resourceVersion"]
     stored = {i["metadata"]["name"]: i["metadata"]["resourceVersion"] for i in final["items"]}
     assert last == stored  # nothing lost: the events replay to the final state
+
+
+FUZZ_EXAMPLES = 15
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        ("/api/v1/namespaces/{namespace}/configmaps", "POST"),
+        ("/api/v1/namespaces/{namespace}/configmaps/{name}", "PUT"),
+        ("/api/v1/namespaces/{namespace}/configmaps/{name}", "PATCH"),
+        ("/api/v1/namespaces/{namespace}/configmaps", "GET"),
+        ("/api/v1/namespaces/{namespace}/configmaps/{name}", "DELETE"),
+    ],
+)
+def test_fuzzed_requests_never_fail_the_server(cm_url: str, path: str, method: str) -> None:
+    """Whatever schemathesis sends from the server's `/openapi/v3/api/v1`, the answer is
+    below 500 and every error is a Status."""
+    schemathesis = pytest.importorskip("schemathesis")
+    from hypothesis import HealthCheck, given, settings
+
+    with httpx.Client(base_url=cm_url, headers=AUTH) as http:
+        document = http.get("/openapi/v3/api/v1").json()
+        http.post(CM_PATH, json={"metadata": {"name": "fuzzed"}}).raise_for_status()
+    operation = schemathesis.openapi.from_dict(document)[path][method]
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=FUZZ_EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
+    def answer_is_never_a_server_error(case: Any) -> None:
+        parameters = {"namespace": "default"}
+        if "{name}" in path:
+            parameters["name"] = "fuzzed"  # reach past the 404
+        case.path_parameters = parameters
+        response = case.call(base_url=cm_url, headers=AUTH, timeout=30)
+        assert response.status_code < 500, response.text
+        if response.status_code >= 400:
+            status = json.loads(response.content)
+            assert status["kind"] == "Status" and status["code"] == response.status_code
+
+    answer_is_never_a_server_error()
+
+
+@contextmanager
+def command_line(package: Package, *arguments: str) -> Iterator[str]:
+    """`python -m PKG.server` in a subprocess on 127.0.0.1, port 0; its URL."""
+    env = {**os.environ, "PYTHONPATH": str(package.folder.parent)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", f"{package.root.__name__}.server", "--host", "127.0.0.1"]
+        + ["--port", "0", *arguments],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield _wait_for_url(process)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        assert process.stderr is not None
+        process.stderr.close()
+
+
+def test_command_line_objects_and_state(
+    generic_packages: dict[str, Package], tmp_path: Path
+) -> None:
+    package = generic_packages["cm_node_v1"]
+    tokens = tmp_path / "tokens.csv"
+    tokens.write_text(f'{TOKEN},admin,admin-uid,"system:masters"\n', encoding="utf-8")
+    objects = tmp_path / "objects.yaml"
+    objects.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: preloaded, namespace: team}\n"
+        "data: {k: v}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n0}\n",
+        encoding="utf-8",
+    )
+    state = tmp_path / "state.json"
+    common = ["--token-auth-file", str(tokens), "--state", str(state)]
+    with command_line(package, *common, "--objects", str(objects)) as url:
+        with httpx.Client(base_url=url, headers=AUTH, timeout=10) as http:
+            found = http.get("/api/v1/namespaces/team/configmaps/preloaded")
+            assert found.status_code == 200 and found.json()["data"] == {"k": "v"}
+            assert http.get("/api/v1/nodes/n0").status_code == 200
+            http.delete("/api/v1/nodes/n0").raise_for_status()
+            assert http.get("/version").json()["gitVersion"].startswith("v1.")
+            assert httpx.get(url + "/api/v1/nodes").status_code == 401  # no token
+    with command_line(package, *common) as url:  # restarted: the state, not the objects
+        with httpx.Client(base_url=url, headers=AUTH, timeout=10) as http:
+            assert http.get("/api/v1/namespaces/team/configmaps/preloaded").status_code == 200
+            assert http.get("/api/v1/nodes/n0").status_code == 404
+
+
+def test_deployment_scale_subresource(generic_packages: dict[str, Package]) -> None:
+    path = "/apis/apps/v1/namespaces/default/deployments"
+    deployment = {
+        "metadata": {"name": "web"},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "c", "image": "nginx:1"}]},
+            },
+        },
+    }
+    app = generic_packages["apps_v1"].app()
+    with serve(app) as url, httpx.Client(base_url=url, headers=AUTH) as http:
+        assert http.post(path, json=deployment).status_code == 201
+        scale = http.get(f"{path}/web/scale").json()
+        assert scale["kind"] == "Scale" and scale["spec"]["replicas"] == 1
+        assert scale["status"]["selector"] == "app=web"
+        scale["spec"]["replicas"] = 4
+        assert http.put(f"{path}/web/scale", json=scale).json()["spec"]["replicas"] == 4
+        stale = http.put(f"{path}/web/scale", json=scale)  # the old resourceVersion
+        assert stale.status_code == 409 and stale.json()["reason"] == "Conflict"
+        patched = http.patch(
+            f"{path}/web/scale",
+            content=json.dumps({"spec": {"replicas": 2}}),
+            headers={"content-type": "application/merge-patch+json"},
+        )
+        assert patched.status_code == 200 and patched.json()["spec"]["replicas"] == 2
+        assert http.get(f"{path}/web").json()["spec"]["replicas"] == 2

@@ -14,8 +14,8 @@ behaviour.
 from __future__ import annotations
 
 from . import models, validators
-from ._proto import CODEC
 from ._patch import FieldInfo, MergeSchema
+from ._proto import CODEC
 from ._resource import ResourceInfo
 from ._server import ApiSpec, OperationInfo, Param
 from ._wire import Wire

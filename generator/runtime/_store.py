@@ -985,9 +985,9 @@ class StoreBackend:
     """The server's default `_backend.Backend`: the framework's verbs on a `Store`.
 
     A resource with `subresource == "status"` reads and writes the object's
-    status (`get_status`, `update_status`, `patch_status`); other subresources
-    (scale, eviction, ...) are not stored: 405 MethodNotAllowed, as for a verb the
-    store does not serve.
+    status (`get_status`, `update_status`, `patch_status`); `scale` reads and writes
+    the object's `spec.replicas` as an autoscaling/v1 Scale; other subresources
+    (eviction, ...) are not stored: 405 MethodNotAllowed.
     """
 
     def __init__(self, store: Store) -> None:
@@ -1007,7 +1007,37 @@ class StoreBackend:
     def get(self, resource: ResourceInfo, namespace: str, name: str) -> JSON:
         if resource.subresource == "status":
             return self.store.get_status(self._parent(resource), namespace, name)
+        if resource.subresource == "scale":
+            return _scale_of(self.store.get(self._parent(resource), namespace, name))
         return self.store.get(_plain(resource), namespace, name)
+
+    def _set_replicas(
+        self, resource: ResourceInfo, namespace: str, name: str, scale: Any, options: WriteOptions
+    ) -> JSON:
+        """A Scale written: the object's `spec.replicas` (under the Scale's resourceVersion,
+        when it names one); the answer is the new Scale."""
+        spec = scale.get("spec") if isinstance(scale, dict) else None
+        replicas = spec.get("replicas") if isinstance(spec, dict) else None
+        if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+            raise ApiError(
+                422,
+                f'Scale.autoscaling "{name}" is invalid: spec.replicas: Invalid value: '
+                f"{json.dumps(replicas)}: must be greater than or equal to 0",
+            )
+        patch: JSON = {"spec": {"replicas": replicas}}
+        version = (scale.get("metadata") or {}).get("resourceVersion")
+        if version:
+            patch["metadata"] = {"resourceVersion": version}
+        updated = self.store.patch(
+            self._parent(resource),
+            namespace,
+            name,
+            patch,
+            MERGE_PATCH,
+            dry_run=options.dry_run,
+            field_manager=options.field_manager,
+        )
+        return _scale_of(updated)
 
     def list(self, resource: ResourceInfo, namespace: str | None, options: ListOptions) -> JSON:
         return self.store.list(
@@ -1043,6 +1073,8 @@ class StoreBackend:
         body: JSON,
         options: WriteOptions,
     ) -> JSON:
+        if resource.subresource == "scale":
+            return self._set_replicas(resource, namespace, name, body, options)
         if resource.subresource == "status":
             return self.store.update_status(
                 self._parent(resource),
@@ -1070,6 +1102,15 @@ class StoreBackend:
         patch_type: str,
         options: WriteOptions,
     ) -> JSON:
+        if resource.subresource == "scale":
+            current = _scale_of(self.store.get(self._parent(resource), namespace, name))
+            if patch_type == JSON_PATCH:
+                scale: Any = json_patch(current, patch)
+            elif patch_type in (MERGE_PATCH, STRATEGIC_PATCH):
+                scale = merge_patch(current, _decode_patch(patch, patch_type))
+            else:
+                raise ApiError(415, f"the scale subresource takes no {patch_type} patch")
+            return self._set_replicas(resource, namespace, name, scale, options)
         if resource.subresource == "status":
             return self.store.patch_status(
                 self._parent(resource),
@@ -1143,8 +1184,31 @@ async def _events(watcher: Watcher) -> AsyncIterator[JSON]:
         watcher.close()
 
 
+def _scale_of(obj: JSON) -> JSON:
+    """The autoscaling/v1 Scale of an object with `spec.replicas` (a Deployment's, say).
+
+    Simplified: `status.selector` is made of `spec.selector.matchLabels` only."""
+    meta = obj.get("metadata") or {}
+    spec = obj.get("spec") or {}
+    labels = (spec.get("selector") or {}).get("matchLabels") or {}
+    return {
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            key: meta[key]
+            for key in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+            if key in meta
+        },
+        "spec": {"replicas": spec.get("replicas", 1)},
+        "status": {
+            "replicas": (obj.get("status") or {}).get("replicas", 0),
+            "selector": ",".join(f"{k}={v}" for k, v in sorted(labels.items())),
+        },
+    }
+
+
 def _plain(resource: ResourceInfo) -> ResourceInfo:
-    """The resource itself; a subresource other than status is not stored (405)."""
+    """The resource itself; a subresource other than status and scale is not stored (405)."""
     if resource.subresource:
         raise ApiError(405, "the server does not allow this method on the requested resource")
     return resource
