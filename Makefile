@@ -8,13 +8,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: setup tools generate check test lint typecheck bench clean dist
 
-# uv installs the ~110 pinned packages in seconds where pip takes minutes; it is
+# uv installs the ~110 pinned packages in seconds where pip takes minutes (and, like
+# pip, compiles their bytecode, so no process pays for it at import); it is
 # pinned too, and caches its downloads (~/.cache/uv) so a second set-up is fast.
 UV_VERSION := 0.13.9
 $(STAMP): requirements.lock pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(BIN)/uv || $(BIN)/pip install -q uv==$(UV_VERSION)
-	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $@

@@ -157,14 +157,19 @@ def generate_rows(outcomes: Outcomes, artifact_count: int) -> list[dict[str, Any
         "cold": "APIGEN_NO_CACHE=1: black, datamodel-code-generator, the validator and protoc all run",
         "warm": "their results come from apigen's content-addressed cache (same bytes)",
     }
+    # check never reads the cache (its verdict rests on a fresh run, docs/safety.md), so a
+    # "warm" check does the cold work: context, not a goal of its own.
+    untrusted = {"unit": "s", "goal": "context", "goal_ratio": None}
+    cache_notes_check = {"warm": "check reads no cache entry (issue 15): the cold work again"}
     rows = [
         outcomes.compare(
             f"{verb} ({state})",
             f"apigen {verb} ({state})",
             "datamodel-codegen",
             "wall_s",
-            **goal,
-            note=f"{notes[verb]}; {cache_notes[state]}",
+            **(untrusted if (verb, state) == ("check", "warm") else goal),
+            note=f"{notes[verb]}; "
+            f"{cache_notes_check[state] if verb == 'check' and state == 'warm' else cache_notes[state]}",
         )
         for state in ("cold", "warm")
         for verb in ("generate", "check")

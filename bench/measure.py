@@ -110,6 +110,22 @@ def interleaved_rates(
     return {name: statistics.median(values) for name, values in rates.items()}
 
 
+def interleaved_cpu_per_call(
+    operations: dict[str, Callable[[], object]], repeats: int, batch_s: float = 0.2
+) -> dict[str, float]:
+    """Median CPU seconds this process spends per call of each operation (time.process_time:
+    user + system of every thread here, so time spent waiting on a server is not counted)."""
+    batches = {name: calibrated_batch(operation, batch_s) for name, operation in operations.items()}
+    costs: dict[str, list[float]] = {name: [] for name in operations}
+    for _ in range(repeats):
+        for name, operation in operations.items():
+            start = time.process_time()
+            for _ in range(batches[name]):
+                operation()
+            costs[name].append((time.process_time() - start) / batches[name])
+    return {name: statistics.median(values) for name, values in costs.items()}
+
+
 def row(
     *,
     area: str,

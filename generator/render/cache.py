@@ -165,6 +165,22 @@ def memo(
     return result
 
 
+def lookup(step: str, tools: Iterable[str], parts: Iterable[str | bytes]) -> bytes | None:
+    """The stored result `memo` would return for exactly these tools and inputs, when an
+    entry exists and its tag proves it; None otherwise (nothing is computed or written)."""
+    folder = cache_dir()
+    if folder is None or not _READS_ALLOWED.get():
+        return None
+    key = cache_key(step, tools, parts)
+    try:
+        secret = cache_secret(folder) if private_folder(folder) else None
+    except OSError:
+        secret = None
+    if secret is None:
+        return None
+    return read_entry(folder / step / key[:2] / key, secret, key)
+
+
 def memo_text(
     step: str, tools: Iterable[str], parts: Iterable[str | bytes], compute: Callable[[], str]
 ) -> str:

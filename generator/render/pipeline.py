@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from generator.extensions import Extension, check_applies, resolve_extensions
 from generator.ir.lower import lower
 from generator.ir.model import Api
 from generator.render.artifacts import ARTIFACTS, RenderInput, extension_artifacts
-from generator.render.tools.format import fix_imports, format_python
+from generator.render.tools.format import Formatter, fix_imports
 from generator.spec.load import load_spec, read_bytes
 from generator.spec.slice import slice_kinds
 from generator.spec.sourcemap import relocate, source_pointers
@@ -102,19 +103,26 @@ def _render_files(
     extensions: tuple[Extension, ...],
 ) -> dict[Path, str]:
     given = RenderInput(api=api, user_templates=user_templates, extensions=extensions)
-    files: dict[Path, str] = {}
-    for artifact in (*ARTIFACTS, *extension_artifacts(extensions)):
-        if artifact.group != "package" and artifact.group not in groups:
-            continue
-        if artifact.when is not None and not artifact.when(given):
-            continue
-        text = artifact.produce(given)
-        if artifact.fix_imports:
-            text = fix_imports(text, artifact.path)
-        if artifact.python:
-            text = format_python(text, artifact.path)
-        files[Path(artifact.path)] = text
-    return files
+    chosen = [
+        artifact
+        for artifact in (*ARTIFACTS, *extension_artifacts(extensions))
+        if (artifact.group == "package" or artifact.group in groups)
+        and (artifact.when is None or artifact.when(given))
+    ]
+    # datamodel-code-generator renders the models, the slowest step but black: render
+    # them last, so that black formats the other files meanwhile in the Formatter's pool.
+    order = sorted(chosen, key=lambda artifact: artifact.group == "models")
+    texts: dict[str, Callable[[], str]] = {}
+    with Formatter() as formatter:
+        for artifact in order:
+            text = artifact.produce(given)
+            if artifact.fix_imports:
+                text = fix_imports(text, artifact.path)
+            if artifact.python:
+                texts[artifact.path] = formatter.submit(text, artifact.path)
+            else:
+                texts[artifact.path] = text.__str__
+        return {Path(artifact.path): texts[artifact.path]() for artifact in chosen}
 
 
 def generate(target: Target) -> dict[Path, str]:

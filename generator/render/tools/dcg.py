@@ -178,18 +178,28 @@ def split_aliases(source: str) -> str:
         if default is not None and not is_required and default.end_lineno is not None:
             begin = starts[default.lineno - 1] + default.col_offset
             end = starts[default.end_lineno - 1] + (default.end_col_offset or 0)
-            literal = ast.get_source_segment(source, default) or ""
+            literal = data[begin:end].decode("utf-8")
             edits.append((begin, end, f"default={literal}".encode()))
         for keyword in node.keywords:
             if keyword.arg == "alias" and keyword.end_lineno is not None:
                 begin = starts[keyword.lineno - 1] + keyword.col_offset
                 end = starts[keyword.end_lineno - 1] + (keyword.end_col_offset or 0)
-                literal = ast.get_source_segment(source, keyword.value) or ""
+                value = keyword.value  # its own offsets: get_source_segment re-splits the source
+                literal = data[
+                    starts[value.lineno - 1] + value.col_offset : starts[
+                        (value.end_lineno or 0) - 1
+                    ]
+                    + (value.end_col_offset or 0)
+                ].decode("utf-8")
                 both = f"validation_alias={literal}, serialization_alias={literal}"
                 edits.append((begin, end, both.encode("utf-8")))
-    for begin, end, replacement in sorted(edits, reverse=True):
-        data = data[:begin] + replacement + data[end:]
-    return data.decode("utf-8")
+    pieces: list[bytes] = []
+    done = 0
+    for begin, end, replacement in sorted(edits):  # one pass: no copy of the source per edit
+        pieces += [data[done:begin], replacement]
+        done = end
+    pieces.append(data[done:])
+    return b"".join(pieces).decode("utf-8")
 
 
 def run_datamodel_codegen(
