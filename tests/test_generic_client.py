@@ -60,8 +60,7 @@ def test_every_verb_sync(package: Package, url: str) -> None:
             page = client.list_namespaced_config_map(NS, limit=3, continue_=token)
             names += [cm.metadata.name for cm in page.items]
             pages += 1
-            token = page.metadata._continue if hasattr(page.metadata, "_continue") else None
-            token = token or getattr(page.metadata, "continue_", None)
+            token = page.metadata.continue_
             if not token:
                 break
         assert (sorted(names), pages) == (["a", "b", "c", "d"], 2)
@@ -69,7 +68,9 @@ def test_every_verb_sync(package: Package, url: str) -> None:
         assert len(everywhere.items) == 4
 
         stale = read.model_copy(deep=True)
-        updated = client.replace_namespaced_config_map("a", NS, {**read.to_dict(), "data": {"k": "2"}})
+        updated = client.replace_namespaced_config_map(
+            "a", NS, {**read.to_dict(), "data": {"k": "2"}}
+        )
         assert updated.data == {"k": "2"}
         with pytest.raises(errors.Conflict):  # the resourceVersion read before the update
             client.replace_namespaced_config_map("a", NS, stale.to_dict())
