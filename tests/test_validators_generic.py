@@ -17,7 +17,7 @@ from conftest import ROOT
 
 from generator.errors import ApigenError
 from generator.ir.lower import lower
-from generator.render.artifacts import RenderInput, from_template
+from generator.render.artifacts import ARTIFACTS, RenderInput
 from generator.render.contexts.validators import validators_context
 from generator.render.tools.format import format_python
 
@@ -99,7 +99,7 @@ def widget_validators(tmp_path_factory: pytest.TempPathFactory) -> Path:
         spec_sha256="0",
         package="widgets",
     )
-    render = from_template("validators/validators.py.jinja", validators_context)
+    render = next(a for a in ARTIFACTS if a.path == "validators.py").produce
     path = tmp_path_factory.mktemp("widgets") / "validators.py"
     path.write_text(format_python(render(RenderInput(api=api)), "validators.py"))
     return path

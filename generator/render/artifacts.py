@@ -21,7 +21,7 @@ from generator.render.contexts.server import (
     proto_context,
     server_context,
 )
-from generator.render.contexts.validators import validators_context
+from generator.render.contexts.validators import ValidatorsContext, validators_context
 from generator.render.header import python_header
 from generator.render.templates import extension_source, render_template, runtime_source
 from generator.render.tools.dcg import base_imports, render_models
@@ -81,6 +81,10 @@ def from_typed_template(
 
 def _server(given: RenderInput) -> ServerContext:
     return server_context(given.api, given.extensions)
+
+
+def _validators(given: RenderInput) -> ValidatorsContext:
+    return validators_context(given.api)
 
 
 def _proto(given: RenderInput) -> ProtoContext:
@@ -166,7 +170,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact(
         "validators.py",
         "validators",
-        from_template("validators/validators.py.jinja", validators_context),
+        from_typed_template("validators/validators.py.jinja", _validators),
     ),
     Artifact("_resource.py", "package", runtime("_resource.py"), python=False),
     Artifact("_api.py", "server", from_typed_template("server/_api.py.jinja", _server)),
