@@ -7,6 +7,7 @@
     spec = "specs/authentication.k8s.io/v1/tokenrequest.openapi.json"
     overlay = "specs/authentication.k8s.io/v1/tokenrequest.overlay.yaml"   # optional
     proto = "specs/authentication.k8s.io/v1/tokenrequest.proto"            # optional
+    extensions = ["tokenrequest"]                                           # optional
     kind = "TokenRequest"
     group_version = "authentication.k8s.io/v1"
     package = "generated/authentication_k8s_io_v1"
@@ -90,11 +91,22 @@ def load_targets(root: Path) -> tuple[dict[str, Target], str]:
             overlay=path("overlay"),
             proto=path("proto"),
             templates=path("templates"),
+            extensions=_names(raw, "extensions", name, pyproject),
         )
     default = section.get("default") or sorted(targets)[0]
     if default not in targets:
         raise ApigenError(f"default target {default!r} is not defined", source=str(pyproject))
     return targets, default
+
+
+def _names(raw: dict[str, object], key: str, target: str, pyproject: Path) -> tuple[str, ...]:
+    """A list of names (`extensions = ["tokenrequest"]`), or a one-line error."""
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ApigenError(
+            f"target {target!r}: {key} must be a list of names", source=str(pyproject)
+        )
+    return tuple(str(item) for item in value)
 
 
 def resolve_target(name: str | None, root: Path | None = None) -> Target:

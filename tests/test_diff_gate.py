@@ -66,10 +66,13 @@ def test_pre_commit_hook_fires_on_everything_the_bindings_are_made_from() -> Non
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     files = re.compile(next(h for h in hooks if h["id"] == "apigen-check")["files"])
     target = resolve_target(None, ROOT)
-    inputs = [target.spec, target.overlay, target.proto, ROOT / "pyproject.toml"]
-    inputs += [path for path in (ROOT / "templates").rglob("*") if path.is_file()]
+    inputs = [target.spec, ROOT / "pyproject.toml"]
+    inputs += [path for path in (target.overlay, target.proto) if path is not None]
+    for folder in ("templates", "generator/runtime", "generator/extensions"):
+        inputs += [path for path in (ROOT / folder).rglob("*") if path.is_file()]
     inputs += [path for path in target.package_dir.rglob("*.py")]
     for path in inputs:
-        assert path is not None and files.search(path.relative_to(ROOT).as_posix()), path
+        if "__pycache__" not in path.parts:
+            assert files.search(path.relative_to(ROOT).as_posix()), path
     for unrelated in ("README.md", "tests/test_diff_gate.py", "generator/cli.py"):
         assert not files.search(unrelated)

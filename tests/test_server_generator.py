@@ -10,7 +10,7 @@ from generator.errors import ApigenError
 from generator.render.tools.proto import compile_descriptor_set, file_names, message_names
 from tests.conftest import ROOT
 
-PROTO = ROOT / "specs" / "authentication.k8s.io" / "v1" / "tokenrequest.proto"
+PROTO = ROOT / "generator" / "extensions" / "tokenrequest" / "tokenrequest.proto"
 
 
 def test_descriptor_set_is_the_same_wherever_the_proto_lives(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from referencing import Registry, Resource
 
 RELEASE = "1.35"
 SCHEMAS = "kubernetes-json-schema/v1.35.0-local-strict"
-OVERLAY = ROOT / "specs" / "authentication.k8s.io" / "v1" / "tokenrequest.overlay.yaml"
+OVERLAY = ROOT / "generator" / "extensions" / "tokenrequest" / "tokenrequest.overlay.yaml"
 DOCUMENTS = 1000
 BATCH = 4  # documents per hypothesis example: generation costs less per document in batches
 

@@ -93,7 +93,7 @@ def test_a_bad_overlay_is_a_one_line_error_at_its_pointer(text: str, error: str)
 
 def test_the_tokenrequest_overlay_names_each_schema_both_ways() -> None:
     """So that it applies to the committed spec and to upstream Swagger documents alike."""
-    path = ROOT / "specs" / "authentication.k8s.io" / "v1" / "tokenrequest.overlay.yaml"
+    path = ROOT / "generator" / "extensions" / "tokenrequest" / "tokenrequest.overlay.yaml"
     for action in yaml.safe_load(path.read_text())["actions"]:
         schemas = action["target"].split("schemas[", 1)[1].split("]", 1)[0]
         dotted, short = (name.strip("'") for name in schemas.split(","))

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from generator.extensions import Extension
 from generator.ir.model import Api
 from generator.render.contexts.client import client_context
 from generator.render.contexts.server import proto_context, server_context
 from generator.render.contexts.validators import validators_context
 from generator.render.header import python_header
-from generator.render.templates import render_template, runtime_source
+from generator.render.templates import extension_source, render_template, runtime_source
 from generator.render.tools.dcg import render_models
 
 ContextFn = Callable[[Api], dict[str, Any]]
@@ -27,6 +28,7 @@ ContextFn = Callable[[Api], dict[str, Any]]
 class RenderInput:
     api: Api
     user_templates: Path | None = None
+    extensions: tuple[Extension, ...] = ()  # what the target turned on (generator.extensions)
 
 
 ArtifactGroup = Literal["package", "models", "validators", "client", "server"]
@@ -67,6 +69,32 @@ def runtime(module: str) -> Callable[[RenderInput], str]:
     return produce
 
 
+def extension_file(extension: Extension, source: str) -> Callable[[RenderInput], str]:
+    """A file of an extension's folder: a `.py` copied under the header, a `.jinja` rendered."""
+
+    def produce(given: RenderInput) -> str:
+        if source.endswith(".jinja"):
+            values = {"api": given.api, "header": python_header(given.api), "extension": extension}
+            return render_template(extension.template_name(source), values, given.user_templates)
+        return python_header(given.api) + "\n" + extension_source(extension.folder, source)
+
+    return produce
+
+
+def extension_artifacts(extensions: tuple[Extension, ...]) -> tuple[Artifact, ...]:
+    """The files the target's extensions add, in their order."""
+    return tuple(
+        Artifact(
+            file.path,
+            file.group,
+            extension_file(extension, file.source),
+            python=file.is_template and file.path.endswith(".py"),
+        )
+        for extension in extensions
+        for file in extension.files
+    )
+
+
 def models(given: RenderInput) -> str:
     header = render_template(
         "models/header.py.jinja",
@@ -91,7 +119,6 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("_proto.py", "server", from_template("server/_proto.py.jinja", proto_context)),
     Artifact("_service.py", "server", from_template("server/_service.py.jinja", server_context)),
     Artifact("_status.py", "server", runtime("_status.py"), python=False),
-    Artifact("_tokens.py", "server", runtime("_tokens.py"), python=False),
     Artifact("_wire.py", "server", from_template("server/_wire.py.jinja", server_context)),
     Artifact("server.py", "server", from_template("server/server.py.jinja", server_context)),
     Artifact("client.py", "client", from_template("client/client.py.jinja", client_context)),

@@ -13,26 +13,42 @@ from pathlib import Path
 
 from generator import __version__
 from generator.config import Target
+from generator.errors import ApigenError
+from generator.extensions import Extension, check_applies, resolve_extensions
 from generator.ir.lower import lower
 from generator.ir.model import Api
-from generator.render.artifacts import ARTIFACTS, RenderInput
+from generator.render.artifacts import ARTIFACTS, RenderInput, extension_artifacts
 from generator.render.tools.format import fix_imports, format_python
 from generator.spec.load import load_spec, read_bytes
 from generator.spec.slice import slice_kind
 from generator.spec.validate import validate_document
 
 
+def target_extensions(target: Target) -> tuple[Extension, ...]:
+    """The extensions the target turns on (an unknown name is an ApigenError)."""
+    return resolve_extensions(target.extensions, source=f"target {target.name}")
+
+
 def build_api(target: Target) -> Api:
-    """load -> overlay -> slice -> validate -> lower."""
+    """load -> overlay -> slice -> validate -> lower.
+
+    The target's overlay applies first, then each extension's, in order; the
+    `.proto` is the target's, else its extension's.
+    """
+    extensions = target_extensions(target)
+    check_applies(extensions, target.kinds, f"target {target.name}")
     spec = load_spec(target.spec)
     document = spec.document
-    overlay_sha256 = ""
-    if target.overlay is not None and target.overlay.is_file():
+    overlays = [target.overlay] if target.overlay is not None and target.overlay.is_file() else []
+    overlays += [e.overlay_path for e in extensions if e.overlay_path is not None]
+    overlay_hash = hashlib.sha256()
+    if overlays:
         from generator.spec.overlay import apply_overlay  # only targets with an overlay need it
 
-        overlay_bytes = read_bytes(target.overlay)
-        document = apply_overlay(document, overlay_bytes, str(target.overlay))
-        overlay_sha256 = hashlib.sha256(overlay_bytes).hexdigest()
+        for overlay in overlays:
+            overlay_bytes = read_bytes(overlay)
+            document = apply_overlay(document, overlay_bytes, str(overlay))
+            overlay_hash.update(overlay_bytes)
     sliced, root = slice_kind(document, target.kind, target.group_version, spec.source)
     validate_document(sliced, spec.source)
     api = lower(
@@ -42,23 +58,30 @@ def build_api(target: Target) -> Api:
         source_name=target.spec.name,
         spec_sha256=spec.sha256,
         package=target.package,
-        overlay_sha256=overlay_sha256,
+        overlay_sha256=overlay_hash.hexdigest() if overlays else "",
         generator_version=__version__,
     )
-    if target.proto is not None:
+    protos = [target.proto] if target.proto is not None else []
+    protos += [e.proto_path for e in extensions if e.proto_path is not None]
+    if len(protos) > 1:
+        names = ", ".join(str(p) for p in protos)
+        raise ApigenError(f"one .proto per package, and it has {names}", source=str(target.spec))
+    if protos:
         from generator.render.tools.proto import (
             compile_descriptor_set,  # only targets with a .proto need it
         )
 
-        api = replace(api, proto_descriptor_set=compile_descriptor_set(target.proto))
+        api = replace(api, proto_descriptor_set=compile_descriptor_set(protos[0]))
     return api
 
 
-def render_files(api: Api, user_templates: Path | None = None) -> dict[Path, str]:
-    """render -> format, for every artifact."""
-    given = RenderInput(api=api, user_templates=user_templates)
+def render_files(
+    api: Api, user_templates: Path | None = None, extensions: tuple[Extension, ...] = ()
+) -> dict[Path, str]:
+    """render -> format, for every artifact, the extensions' files included."""
+    given = RenderInput(api=api, user_templates=user_templates, extensions=extensions)
     files: dict[Path, str] = {}
-    for artifact in ARTIFACTS:
+    for artifact in (*ARTIFACTS, *extension_artifacts(extensions)):
         text = artifact.produce(given)
         if artifact.fix_imports:
             text = fix_imports(text, artifact.path)
@@ -70,4 +93,4 @@ def render_files(api: Api, user_templates: Path | None = None) -> dict[Path, str
 
 def generate(target: Target) -> dict[Path, str]:
     """Every file of the package, by path relative to the package folder."""
-    return render_files(build_api(target), target.templates)
+    return render_files(build_api(target), target.templates, target_extensions(target))

@@ -14,6 +14,8 @@ from typing import Any
 
 import jinja2
 
+from generator.extensions import EXTENSION_TEMPLATE_PREFIX
+from generator.extensions import ROOT as EXTENSIONS_ROOT
 from generator.render.text import comment, docstring_body, py_string, wrap
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -23,8 +25,12 @@ BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 def environment(user_templates: Path | None = None) -> jinja2.Environment:
     folders = [str(user_templates)] if user_templates else []
     folders.append(str(BUILTIN_TEMPLATES))
+    # An extension's templates are `extensions/<folder>/<file>` (Extension.template_name).
+    extensions = jinja2.PrefixLoader(
+        {EXTENSION_TEMPLATE_PREFIX: jinja2.FileSystemLoader(str(EXTENSIONS_ROOT))}
+    )
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(folders), extensions]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -49,3 +55,9 @@ RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
 def runtime_source(module: str) -> str:
     """The text of a fixed runtime module (generator/runtime/MODULE)."""
     return (RUNTIME / module).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=64)
+def extension_source(folder: Path, name: str) -> str:
+    """The text of a fixed module of an extension's folder."""
+    return (folder / name).read_text(encoding="utf-8")
