@@ -440,7 +440,8 @@ def test_the_created_object_is_the_defaulted_request(
             "f:annotations": {".": {}, "f:why": {}},
             "f:labels": {".": {}, "f:team": {}},
         },
-        "f:spec": {"f:audiences": {}, "f:expirationSeconds": {}},
+        "f:spec": {"f:audiences": {}, "f:boundObjectRef": {}, "f:expirationSeconds": {}},
+        "f:status": {"f:expirationTimestamp": {}, "f:token": {}},
     }
     assert created["spec"] == {
         "audiences": ["vault"],

@@ -26,7 +26,7 @@ MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 MAGIC = b"k8s\x00"
 
 _DESCRIPTOR_SET = base64.b64decode(
-    "CvYNChJ0b2tlbnJlcXVlc3QucHJvdG8SHGs4cy5pby5hcGkuYXV0aGVudGljYXRpb24udjEiPgoI"
+    "CuYSChJ0b2tlbnJlcXVlc3QucHJvdG8SHGs4cy5pby5hcGkuYXV0aGVudGljYXRpb24udjEiPgoI"
     "VHlwZU1ldGESHgoKYXBpVmVyc2lvbhgBIAEoCVIKYXBpVmVyc2lvbhISCgRraW5kGAIgASgJUgRr"
     "aW5kIqsBCgdVbmtub3duEkIKCHR5cGVNZXRhGAEgASgLMiYuazhzLmlvLmFwaS5hdXRoZW50aWNh"
     "dGlvbi52MS5UeXBlTWV0YVIIdHlwZU1ldGESEAoDcmF3GAIgASgMUgNyYXcSKAoPY29udGVudEVu"
@@ -57,7 +57,18 @@ _DESCRIPTOR_SET = base64.b64decode(
     "cy5pby5hcGkuYXV0aGVudGljYXRpb24udjEuT2JqZWN0TWV0YVIIbWV0YWRhdGESQgoEc3BlYxgC"
     "IAEoCzIuLms4cy5pby5hcGkuYXV0aGVudGljYXRpb24udjEuVG9rZW5SZXF1ZXN0U3BlY1IEc3Bl"
     "YxJICgZzdGF0dXMYAyABKAsyMC5rOHMuaW8uYXBpLmF1dGhlbnRpY2F0aW9uLnYxLlRva2VuUmVx"
-    "dWVzdFN0YXR1c1IGc3RhdHVz"
+    "dWVzdFN0YXR1c1IGc3RhdHVzIlAKCExpc3RNZXRhEhoKCHNlbGZMaW5rGAEgASgJUghzZWxmTGlu"
+    "axIoCg9yZXNvdXJjZVZlcnNpb24YAiABKAlSD3Jlc291cmNlVmVyc2lvbiJVCgtTdGF0dXNDYXVz"
+    "ZRIWCgZyZWFzb24YASABKAlSBnJlYXNvbhIYCgdtZXNzYWdlGAIgASgJUgdtZXNzYWdlEhQKBWZp"
+    "ZWxkGAMgASgJUgVmaWVsZCLQAQoNU3RhdHVzRGV0YWlscxISCgRuYW1lGAEgASgJUgRuYW1lEhQK"
+    "BWdyb3VwGAIgASgJUgVncm91cBISCgRraW5kGAMgASgJUgRraW5kEkEKBmNhdXNlcxgEIAMoCzIp"
+    "Lms4cy5pby5hcGkuYXV0aGVudGljYXRpb24udjEuU3RhdHVzQ2F1c2VSBmNhdXNlcxIsChFyZXRy"
+    "eUFmdGVyU2Vjb25kcxgFIAEoBVIRcmV0cnlBZnRlclNlY29uZHMSEAoDdWlkGAYgASgJUgN1aWQi"
+    "8QEKBlN0YXR1cxJCCghtZXRhZGF0YRgBIAEoCzImLms4cy5pby5hcGkuYXV0aGVudGljYXRpb24u"
+    "djEuTGlzdE1ldGFSCG1ldGFkYXRhEhYKBnN0YXR1cxgCIAEoCVIGc3RhdHVzEhgKB21lc3NhZ2UY"
+    "AyABKAlSB21lc3NhZ2USFgoGcmVhc29uGAQgASgJUgZyZWFzb24SRQoHZGV0YWlscxgFIAEoCzIr"
+    "Lms4cy5pby5hcGkuYXV0aGVudGljYXRpb24udjEuU3RhdHVzRGV0YWlsc1IHZGV0YWlscxISCgRj"
+    "b2RlGAYgASgFUgRjb2Rl"
 )
 
 
@@ -65,7 +76,11 @@ def _message_classes() -> dict[str, type[Message]]:
     pool = descriptor_pool.DescriptorPool()
     for file in descriptor_pb2.FileDescriptorSet.FromString(_DESCRIPTOR_SET).file:
         pool.Add(file)
-    names = ("k8s.io.api.authentication.v1.Unknown", "k8s.io.api.authentication.v1.TokenRequest")
+    names = (
+        "k8s.io.api.authentication.v1.Unknown",
+        "k8s.io.api.authentication.v1.TokenRequest",
+        "k8s.io.api.authentication.v1.Status",
+    )
     return {
         name: message_factory.GetMessageClass(pool.FindMessageTypeByName(name)) for name in names
     }
@@ -101,6 +116,24 @@ def encode(data: dict[str, Any]) -> bytes:
     envelope = _Envelope()
     dict_to_message({"apiVersion": data["apiVersion"], "kind": data["kind"]}, envelope.typeMeta)  # type: ignore[attr-defined]
     envelope.raw = dict_to_message(data, _Object()).SerializeToString(deterministic=True)  # type: ignore[attr-defined]
+    return MAGIC + envelope.SerializeToString(deterministic=True)
+
+
+def encode_status(status: dict[str, Any]) -> bytes:
+    """An error `Status` (its JSON form) enveloped as kube-apiserver sends it in protobuf."""
+    message = _CLASSES["k8s.io.api.authentication.v1.Status"]()
+    details = status.get("details")
+    dict_to_message({**status, "details": None}, message)
+    if details is not None:
+        target = message.details  # type: ignore[attr-defined]
+        dict_to_message({**details, "causes": None}, target)
+        target.SetInParent()
+        for cause in details.get("causes") or []:
+            dict_to_message(cause, target.causes.add())
+    message.metadata.SetInParent()  # type: ignore[attr-defined]
+    envelope = _Envelope()
+    dict_to_message({"apiVersion": "v1", "kind": "Status"}, envelope.typeMeta)  # type: ignore[attr-defined]
+    envelope.raw = message.SerializeToString(deterministic=True)  # type: ignore[attr-defined]
     return MAGIC + envelope.SerializeToString(deterministic=True)
 
 

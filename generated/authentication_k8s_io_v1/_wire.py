@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from . import _proto
+from ._create_handler import Pairs, json_parse_error, unrecognized
+from ._gotext import go_json, go_yaml
 from ._status import ApiError
-from .validators import FieldError
-from .validators import decode as decode_json
 
 JSON = "application/json"
 YAML = "application/yaml"
@@ -27,6 +28,15 @@ MEDIA_TYPES = (
     "application/vnd.kubernetes.protobuf",
 )
 MAX_BODY_BYTES = 3 * 1024 * 1024  # kube-apiserver's limit for a request body
+KIND = "TokenRequest"
+
+
+@dataclass(frozen=True)
+class ReplyFormat:
+    """How to write the answer: the media type, and JSON indented (`pretty`) or not."""
+
+    media_type: str
+    pretty: bool = False
 
 
 class _JsonYamlLoader(yaml.SafeLoader):
@@ -44,11 +54,8 @@ def media_type(header: str) -> str:
     return header.split(";", 1)[0].strip().lower()
 
 
-def decode_body(body: bytes, content_type: str) -> tuple[dict[str, Any], list[str]]:
-    """The JSON form of a request body and the paths of the keys it repeats (JSON only).
-
-    415 for a type the server does not read, 400 for a malformed body.
-    """
+def request_media_type(content_type: str) -> str:
+    """The body's media type (JSON when unset), or 415 for one the server does not read."""
     kind = media_type(content_type) or JSON
     if kind not in MEDIA_TYPES:
         raise ApiError(
@@ -56,44 +63,79 @@ def decode_body(body: bytes, content_type: str) -> tuple[dict[str, Any], list[st
             "the body of the request was in an unknown format - accepted media types include: "
             + ", ".join(MEDIA_TYPES),
         )
-    duplicates: list[FieldError] = []
-    try:
-        if kind == PROTOBUF:
-            data: Any = _proto.decode(body)
-        elif kind == YAML:
+    return kind
+
+
+def decode_body(body: bytes, kind: str) -> tuple[Any, Pairs | None]:
+    """The JSON form of a body and, for JSON, its objects as `Pairs` in document order.
+
+    A body whose kind cannot even be read is the serializer's 400 (`the object
+    provided is unrecognized`); everything else is judged by the service.
+    """
+    if kind == PROTOBUF:
+        if not body:
+            raise unrecognized(KIND, "empty data", body)
+        try:
+            return _proto.decode(body), None
+        except ValueError as exc:
+            raise unrecognized(KIND, _one_line(exc), body) from None
+    if kind == YAML:
+        try:
             data = yaml.load(body, Loader=_JsonYamlLoader)  # noqa: S506 - a SafeLoader subclass
-        else:
-            data, duplicates = decode_json(body)
-            data = _without_lone_surrogates(data)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise ApiError(
-            400, f"the body of the request could not be decoded: {_one_line(exc)}"
+        except yaml.YAMLError as exc:
+            raise unrecognized(
+                KIND, f"error converting YAML to JSON: yaml: {_one_line(exc)}", body
+            ) from None
+        return ({} if data is None else data), None
+    try:
+        pairs = json.loads(body, object_pairs_hook=Pairs)
+    except UnicodeDecodeError:
+        raise unrecognized(
+            KIND, "couldn't get version/kind; json parse error: invalid UTF-8", body
         ) from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "the body of the request must be an object")
-    return data, [error.field for error in duplicates]
+    except json.JSONDecodeError as exc:
+        reason = "couldn't get version/kind; json parse error: " + json_parse_error(exc)
+        raise unrecognized(KIND, reason, body) from None
+    return _without_lone_surrogates(_objects(pairs)), pairs
 
 
-def response_type(accept: str) -> str:
+def _objects(node: Any) -> Any:
+    """`Pairs` as dicts: the last of a repeated key wins, in its first key's place, as in Go."""
+    if isinstance(node, Pairs):
+        return {key: _objects(value) for key, value in node}
+    if isinstance(node, list):
+        return [_objects(item) for item in node]
+    return node
+
+
+def reply_format(accept: str, pretty: bool = False) -> ReplyFormat:
     """The first media type of `Accept` the server writes (JSON for `*/*` or none); 406 if none."""
     if not accept.strip():
-        return JSON
-    for kind in _accepted(accept):
+        return ReplyFormat(JSON, pretty)
+    for kind, params in _accepted(accept):
+        pretty_here = pretty or params.get("pretty") in ("1", "true")
         if kind in MEDIA_TYPES:
-            return kind
+            return ReplyFormat(kind, pretty_here)
         if kind in ("*/*", "application/*"):
-            return JSON
+            return ReplyFormat(JSON, pretty_here)
     raise ApiError(406, f"only the following media types are accepted: {', '.join(MEDIA_TYPES)}")
 
 
-def _accepted(accept: str) -> Iterator[str]:
+def response_type(accept: str) -> str:
+    """The media type `reply_format` chooses."""
+    return reply_format(accept).media_type
+
+
+def _accepted(accept: str) -> Iterator[tuple[str, dict[str, str]]]:
     """The media types of an `Accept` header in order, less those refused with `q=0`."""
     for item in accept.split(","):
         kind, *params = (part.strip() for part in item.split(";"))
-        weights = [value for key, _, value in (p.partition("=") for p in params) if key == "q"]
-        if weights and _is_zero(weights[0]):
+        parsed = {
+            key.strip(): value.strip() for key, _, value in (p.partition("=") for p in params)
+        }
+        if "q" in parsed and _is_zero(parsed["q"]):
             continue
-        yield kind.lower()
+        yield kind.lower(), parsed
 
 
 def _is_zero(weight: str) -> bool:
@@ -103,12 +145,24 @@ def _is_zero(weight: str) -> bool:
         return False
 
 
-def encode(data: dict[str, Any], kind: str) -> bytes:
-    if kind == PROTOBUF:
+def encode(data: dict[str, Any], reply: ReplyFormat | str) -> bytes:
+    """The object as kube-apiserver writes it: Go's JSON (a final newline unless pretty), sorted YAML, protobuf."""
+    if isinstance(reply, str):
+        reply = ReplyFormat(reply)
+    if reply.media_type == PROTOBUF:
         return _proto.encode(data)
-    if kind == YAML:
-        return yaml.safe_dump(data, sort_keys=False).encode()
-    return json.dumps(data, separators=(",", ":")).encode()
+    if reply.media_type == YAML:
+        return go_yaml(data).encode()
+    if reply.pretty:
+        return go_json(data, indent=2).encode()
+    return (go_json(data) + "\n").encode()
+
+
+def encode_status(status: dict[str, Any], reply: ReplyFormat) -> bytes:
+    """An error `Status` in the negotiated form; in protobuf it is a meta/v1 Status message."""
+    if reply.media_type != PROTOBUF:
+        return encode(status, reply)
+    return _proto.encode_status(status)
 
 
 def _without_lone_surrogates(value: Any) -> Any:

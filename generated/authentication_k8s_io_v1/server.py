@@ -35,7 +35,9 @@ from ._auth import (
     allow_all,
 )
 from ._backend import Backend, InMemoryBackend, load_objects
-from ._service import TokenPolicy, TokenRequestService
+from ._create_handler import create_options
+from ._gotext import go_json
+from ._service import CreateRequest, TokenPolicy, TokenRequestService
 from ._status import ApiError, status_body
 from ._tokens import (
     DISCOVERY_PATH,
@@ -46,8 +48,10 @@ from ._tokens import (
     load_key,
 )
 
-FIELD_VALIDATION = ("Ignore", "Warn", "Strict")
 ARGS_VARIABLE = "APIGEN_SERVER_ARGS"  # main's arguments, passed on to uvicorn's workers
+ANONYMOUS = User("system:anonymous", groups=("system:unauthenticated",))
+DISCOVERY_CACHE = "public, max-age=3600"  # kube-apiserver's Cache-Control on both documents
+JWKS_MEDIA_TYPE = "application/jwk-set+json"
 
 __all__ = ["create_app", "main"]
 
@@ -60,8 +64,15 @@ def create_app(
     api_audiences: Sequence[str] = (),
     max_expiration_seconds: int = 0,
     extend_expiration: bool = True,
+    anonymous_auth: bool = False,
 ) -> FastAPI:
-    """The app. `api_audiences` default to the backend's issuer, as kube-apiserver's do."""
+    """The app. `api_audiences` default to the backend's issuer, as kube-apiserver's do.
+
+    Every request is authenticated (a bad token is 401; no token is 401, or
+    `system:anonymous` with `anonymous_auth`) and then authorized: resource
+    requests with their verb and resource, the discovery documents and the
+    OpenAPI document as non-resource `get`s of their path.
+    """
     policy = TokenPolicy(
         tuple(api_audiences) or (backend.issuer,), max_expiration_seconds, extend_expiration
     )
@@ -75,14 +86,23 @@ def create_app(
     app.openapi = lambda: _openapi.openapi_document(app)  # type: ignore[method-assign]
     _add_error_handlers(app)
 
-    def authenticate(request: Request) -> User:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        user = (
-            authenticator(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-        )
-        if user is None:
-            raise ApiError(401, "Unauthorized")
-        return user
+    @app.middleware("http")
+    async def authenticate(request: Request, call_next: Any) -> Response:
+        """kube-apiserver's filters: authentication for every path, then non-resource authorization."""
+        try:
+            user = _user(request, authenticator, anonymous_auth)
+            request.state.user = user
+            if not request.url.path.startswith(("/api/", "/apis/")):
+                attributes = RequestAttributes(
+                    verb=request.method.lower(), namespace="", resource="", subresource="", name="",
+                    path=request.url.path,
+                )  # fmt: skip
+                if not authorizer(user, attributes):
+                    raise _forbidden(user, attributes)
+        except ApiError as error:
+            return _error_response(request, error)
+        response: Response = await call_next(request)
+        return response
 
     @app.post(
         "/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token",
@@ -141,7 +161,7 @@ def create_app(
     async def create_namespaced_service_account_token(
         namespace: str, name: str, request: Request
     ) -> Response:
-        user = authenticate(request)
+        user: User = request.state.user
         attributes = RequestAttributes(
             verb="create",
             namespace=namespace,
@@ -151,26 +171,77 @@ def create_app(
         )
         if not authorizer(user, attributes):
             raise _forbidden(user, attributes)
-        reply_type = _wire.response_type(request.headers.get("accept", ""))
-        field_validation = _create_options(request)
-        body, duplicates = _wire.decode_body(
-            await _read_body(request), request.headers.get("content-type", "")
+        reply = _wire.reply_format(request.headers.get("accept", ""), _pretty(request))
+        media = _wire.request_media_type(request.headers.get("content-type", ""))
+        body = await _read_body(request)
+        options = create_options(request.query_params.multi_items())
+        data, pairs = _wire.decode_body(body, media)
+        created = service.create(
+            namespace,
+            name,
+            CreateRequest(data, body, pairs, options, request.headers.get("user-agent", "")),
         )
-        created = service.create(namespace, name, body, field_validation, duplicates)
         response = Response(
-            _wire.encode(created.body, reply_type), status_code=201, media_type=reply_type
+            _wire.encode(created.body, reply), status_code=201, media_type=reply.media_type
         )
         return _with_warnings(response, created.warnings)
 
     @app.get(DISCOVERY_PATH, include_in_schema=False)
-    def openid_configuration() -> dict[str, Any]:
-        return discovery_document(backend.issuer, backend.jwks())
+    def openid_configuration() -> Response:
+        document = discovery_document(backend.issuer, backend.jwks())
+        return Response(
+            go_json(document),
+            media_type="application/json",
+            headers={"Cache-Control": DISCOVERY_CACHE},
+        )
 
     @app.get(JWKS_PATH, include_in_schema=False)
-    def jwks() -> dict[str, Any]:
-        return backend.jwks()
+    def jwks() -> Response:
+        return Response(
+            go_json(backend.jwks()),
+            media_type=JWKS_MEDIA_TYPE,
+            headers={"Cache-Control": DISCOVERY_CACHE},
+        )
 
     return app
+
+
+def _user(request: Request, authenticator: Authenticator, anonymous_auth: bool) -> User:
+    """The bearer token's user; a token that is not valid is 401 even with anonymous access on."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header.strip():
+        if anonymous_auth:
+            return ANONYMOUS
+        raise ApiError(401, "Unauthorized")
+    user = authenticator(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    if user is None:
+        raise ApiError(401, "Unauthorized")
+    return user
+
+
+def _pretty(request: Request) -> bool:
+    """apiserver's `isPrettyPrint`: `?pretty=` decides, else a curl, Wget or browser User-Agent."""
+    if "pretty" in request.url.query:
+        value = request.query_params.get("pretty", "")
+        if value:
+            return value in ("1", "t", "T", "true", "TRUE", "True")
+    agent = request.headers.get("user-agent", "")
+    return agent.startswith(("curl", "Wget", "Mozilla/5.0"))
+
+
+def _error_response(request: Request, error: ApiError) -> Response:
+    """The Status in the media type the request prefers (JSON when it accepts nothing we write)."""
+    try:
+        reply = _wire.reply_format(request.headers.get("accept", ""), _pretty(request))
+    except ApiError:
+        reply = _wire.reply_format("", _pretty(request))
+    response = Response(
+        _wire.encode_status(error.status(), reply),
+        status_code=error.code,
+        media_type=reply.media_type,
+    )
+    return _with_warnings(response, error.warnings)
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -178,13 +249,19 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
-        return _with_warnings(JSONResponse(exc.status(), status_code=exc.code), exc.warnings)
+        return _error_response(request, exc)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        return JSONResponse(
-            status_body(exc.status_code, str(exc.detail)), status_code=exc.status_code
-        )
+        if exc.status_code == 404:
+            error = ApiError(404, "the server could not find the requested resource", {})
+        elif exc.status_code == 405:
+            error = ApiError(
+                405, "the server does not allow this method on the requested resource", {}
+            )
+        else:
+            error = ApiError(exc.status_code, str(exc.detail))
+        return _error_response(request, error)
 
     async def bug(request: Request, exc: Exception) -> Response:
         return JSONResponse(
@@ -197,6 +274,13 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 
 def _forbidden(user: User, attributes: RequestAttributes) -> ApiError:
+    """The authorizer's 403, worded as kube-apiserver's `responsewriters.Forbidden`."""
+    if attributes.path:
+        return ApiError(
+            403,
+            f'forbidden: User "{user.name}" cannot {attributes.verb} path "{attributes.path}"',
+            {},
+        )
     resource = (
         f"{attributes.resource}/{attributes.subresource}"
         if attributes.subresource
@@ -210,24 +294,6 @@ def _forbidden(user: User, attributes: RequestAttributes) -> ApiError:
     )
 
 
-def _create_options(request: Request) -> str:
-    """The `fieldValidation` directive (Warn by default), after checking `dryRun`.
-
-    `dryRun=All` changes nothing here: kube-apiserver's TokenRequest storage
-    persists nothing either way and returns the signed token all the same.
-    """
-    for value in request.query_params.getlist("dryRun"):
-        if value != "All":
-            raise ApiError(400, f'dryRun: Unsupported value: "{value}": supported values: "All"')
-    directive = request.query_params.get("fieldValidation") or "Warn"
-    if directive not in FIELD_VALIDATION:
-        raise ApiError(
-            400,
-            f'fieldValidation: Unsupported value: "{directive}": supported values: "", "Ignore", "Strict", "Warn"',
-        )
-    return directive
-
-
 async def _read_body(request: Request) -> bytes:
     """The body, or 413 as soon as it passes kube-apiserver's 3 MiB limit."""
     chunks: list[bytes] = []
@@ -235,9 +301,7 @@ async def _read_body(request: Request) -> bytes:
     async for chunk in request.stream():
         size += len(chunk)
         if size > _wire.MAX_BODY_BYTES:
-            raise ApiError(
-                413, f"the request body is too large: the limit is {_wire.MAX_BODY_BYTES} bytes"
-            )
+            raise ApiError(413, f"Request entity too large: limit is {_wire.MAX_BODY_BYTES}")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -297,6 +361,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--objects", type=Path, help="YAML of ServiceAccount, Pod, Secret and Node manifests"
     )
     parser.add_argument(
+        "--anonymous-auth",
+        action="store_true",
+        help="requests without a token are system:anonymous (then authorized) instead of 401",
+    )
+    parser.add_argument(
         "--workers", type=int, default=1, help="uvicorn worker processes (they need --signing-key)"
     )
     parser.add_argument(
@@ -314,6 +383,7 @@ def app_from_args(args: argparse.Namespace) -> FastAPI:
         api_audiences=[a.strip() for a in args.api_audiences.split(",") if a.strip()],
         max_expiration_seconds=args.max_token_expiration,
         extend_expiration=args.extend_token_expiration,
+        anonymous_auth=args.anonymous_auth,
     )
 
 

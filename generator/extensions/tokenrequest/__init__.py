@@ -25,7 +25,11 @@ EXTENSION = Extension(
     folder=Path(__file__).resolve().parent,
     overlay="tokenrequest.overlay.yaml",
     proto="tokenrequest.proto",
-    files=(ExtensionFile("_tokens.py", "_tokens.py"),),
+    files=(
+        ExtensionFile("_tokens.py", "_tokens.py"),
+        ExtensionFile("_create_handler.py", "_create_handler.py"),
+        ExtensionFile("_gotext.py", "_gotext.py", group="package"),
+    ),
     server=ServerContribution(
         module="_tokenrequest",
         routes=(("create", "serviceaccounts/token"),),

@@ -65,6 +65,8 @@ def proto_context(api: Api) -> dict[str, Any]:
         "object_message": _message(names, api.kind.kind),
         "envelope_message": _message(names, "Unknown"),
         "time_message": _message(names, "Time"),
+        # meta/v1 Status, when the .proto declares it: error bodies in protobuf.
+        "status_message": next((n for n in names if n.rsplit(".", 1)[-1] == "Status"), ""),
     }
 
 
