@@ -88,15 +88,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     from generator.drift.fetch import read_source
     from generator.drift.importer import import_kind, write_import
 
+    kinds = tuple(dict.fromkeys(args.kind))
     spec = read_source(
-        args.source, kind=args.kind, group_version=args.group_version, context=args.context
+        args.source, kind=kinds[0], group_version=args.group_version, context=args.context
     )
-    imported = import_kind(spec, args.kind, args.group_version)
+    imported = import_kind(spec, kinds, args.group_version)
     overlay = write_import(imported, Path(args.output))
     schemas = len(imported.document["components"]["schemas"])
-    print(
-        f"wrote {args.output}: {imported.root}, {schemas} schemas, {imported.operations} operations"
-    )
+    roots = ", ".join(imported.roots or (imported.root,))
+    print(f"wrote {args.output}: {roots}, {schemas} schemas, {imported.operations} operations")
     if overlay is not None:
         print(f"the overlay {overlay} still applies")
     return EXIT_OK
@@ -182,7 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="slice one kind out of an upstream spec into a vendored OpenAPI 3.0 spec"
     )
     importer.add_argument("source", help="a file (JSON/YAML/gzip), an http(s) URL, or `cluster`")
-    importer.add_argument("--kind", required=True, help="the kind to import, e.g. TokenRequest")
+    importer.add_argument(
+        "--kind",
+        required=True,
+        action="append",
+        help="a kind to import, e.g. TokenRequest; repeat for several kinds of one group-version",
+    )
     importer.add_argument("--group-version", help="e.g. authentication.k8s.io/v1")
     importer.add_argument("--context", help="kubeconfig context for `cluster` (default: current)")
     importer.add_argument("-o", "--output", required=True, help="the spec file to write")

@@ -1,19 +1,22 @@
-"""A recording fake of kube-apiserver's TokenRequest endpoint, on a real uvicorn.
+"""A recording fake of kube-apiserver, on a real uvicorn.
 
 It records every request and answers with the shapes a real API server sends:
-201 with `"creationTimestamp": null` and `"boundObjectRef": null`, `Status`
-bodies for errors. Tests queue other answers (`server.replies.append(...)`):
-a 401 or 422 Status, a 429 with `Retry-After`, a plain-text 500. Also serves
-the client benchmark, so it is a bare ASGI app.
+for TokenRequest a 201 with `"creationTimestamp": null` and `"boundObjectRef":
+null`, `Status` bodies for errors. Tests queue other answers
+(`server.replies.append(...)`): a 401 or 422 Status, a 429 with `Retry-After`,
+a plain-text 500, a list page, or a `Stream` (a watch's events, a body dripped
+a byte at a time, or one of hundreds of megabytes made as it is sent). Also
+serves the client benchmark, so it is a bare ASGI app.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +48,35 @@ class Reply:
         return cls(
             status, json.dumps(body).encode(), (("content-type", "application/json"), *headers)
         )
+
+
+@dataclass(frozen=True)
+class Stream:
+    """An answer sent chunk by chunk as `chunks()` makes them, `delay` seconds apart."""
+
+    status: int
+    chunks: Callable[[], Iterator[bytes]]
+    headers: tuple[tuple[str, str], ...] = (("content-type", "application/json"),)
+    delay: float = 0.0
+
+    @classmethod
+    def events(cls, *events: tuple[str, Any], delay: float = 0.0) -> Stream:
+        """A watch answer: one JSON WatchEvent a line, then the end of the stream."""
+        lines = [json.dumps({"type": kind, "object": obj}).encode() + b"\n" for kind, obj in events]
+        return cls(200, lambda: iter(lines), delay=delay)
+
+
+def repeated(piece: bytes, total: int) -> Callable[[], Iterator[bytes]]:
+    """`total` bytes of `piece` over and over, made as they are sent (never held whole)."""
+
+    def chunks() -> Iterator[bytes]:
+        sent = 0
+        while sent < total:
+            chunk = piece[: total - sent]
+            sent += len(chunk)
+            yield chunk
+
+    return chunks
 
 
 def status_body(
@@ -126,10 +158,16 @@ class FakeApiServer:
         reply = self._answer(scope, body)
         await send({"type": "http.response.start", "status": reply.status,
                     "headers": [(k.encode(), v.encode()) for k, v in reply.headers]})  # fmt: skip
+        if isinstance(reply, Stream):
+            await _stream(reply, receive, send)
+            return
         await send({"type": "http.response.body", "body": reply.body})
 
-    def _answer(self, scope: dict[str, Any], raw: bytes) -> Reply:
-        parsed = json.loads(raw) if raw else None
+    def _answer(self, scope: dict[str, Any], raw: bytes) -> Reply | Stream:
+        try:
+            parsed = json.loads(raw) if raw else None
+        except ValueError:
+            parsed = raw.decode("utf-8", "replace")
         if self.record:
             headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
             self.requests.append(
@@ -153,6 +191,29 @@ class FakeApiServer:
         return Reply.json(
             201, created(unquote(match.group(1)), unquote(match.group(2)), parsed or {}), *extra
         )
+
+
+async def _stream(reply: Stream, receive: Any, send: Any) -> None:
+    """Send the chunks until they run out or the client goes away."""
+    gone = asyncio.Event()
+
+    async def watch_disconnect() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        gone.set()
+
+    watcher = asyncio.ensure_future(watch_disconnect())
+    try:
+        for chunk in reply.chunks():
+            if gone.is_set():
+                return
+            if reply.delay:
+                await asyncio.sleep(reply.delay)
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await asyncio.sleep(0)
+        await send({"type": "http.response.body", "body": b""})
+    finally:
+        watcher.cancel()
 
 
 @contextmanager

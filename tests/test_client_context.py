@@ -10,31 +10,37 @@ from conftest import ROOT
 from generator.config import Target, resolve_target
 from generator.render.contexts.client import client_context
 from generator.render.output import write_package
-from generator.render.pipeline import build_api, generate
+from generator.render.pipeline import build_api, generate, target_extensions
 from generator.render.tools.format import ruff_binary
 
 
 def test_tokenrequest_gets_its_operation_and_the_create_token_convenience():
-    context = client_context(build_api(resolve_target(None)))
-    [operation] = context["operations"]
-    assert operation.python_name == "create_namespaced_service_account_token"
-    assert (operation.method, operation.body_validator, operation.object_name) == (
-        "POST",
+    target = resolve_target(None)
+    context = client_context(build_api(target), target_extensions(target))
+    [method] = context.methods
+    assert method.python_name == "create_namespaced_service_account_token"
+    assert (method.verb, method.validator, method.named, method.namespaced) == (
+        "create",
         "validate_token_request",
-        "name",
+        True,
+        True,
     )
-    assert [p.wire_name for p in operation.query_params] == [
+    assert [p.wire_name for p in method.query_params] == [
         "dryRun",
         "fieldManager",
         "fieldValidation",
         "pretty",
     ]
-    convenience = context["create_token"]
-    assert (convenience.operation, convenience.bound_model) == (
-        operation.python_name,
-        "BoundObjectReference",
+    [resource] = context.resources
+    assert (resource.plural, resource.subresource, resource.kind) == (
+        "serviceaccounts",
+        "token",
+        "TokenRequest",
     )
-    assert convenience.bound_kinds == ("Pod", "Secret", "Node")
+    [extension] = context.extensions
+    token = extension.context
+    assert (token.operation, token.bound_model) == (method.python_name, "BoundObjectReference")
+    assert token.bound_kinds == ("Pod", "Secret", "Node")
 
 
 def widget_target(package_dir: Path = ROOT / "unused") -> Target:
@@ -48,11 +54,11 @@ def widget_target(package_dir: Path = ROOT / "unused") -> Target:
     )
 
 
-def test_a_kind_without_token_fields_gets_no_create_token():
+def test_a_package_without_the_extension_gets_no_create_token():
     context = client_context(build_api(widget_target()))
-    assert context["create_token"] is None
-    assert [op.python_name for op in context["operations"]] == ["create_widget"]
-    assert context["operations"][0].object_name == repr("")  # no `name` path parameter
+    assert context.extensions == ()
+    assert [m.python_name for m in context.methods] == ["create_widget"]
+    assert (context.methods[0].verb, context.methods[0].named) == ("create", False)
 
 
 def test_without_create_token_the_client_and_command_line_are_still_lint_clean(tmp_path):

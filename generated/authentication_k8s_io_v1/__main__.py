@@ -5,11 +5,15 @@
 
 """A command line like kubectl's, on the generated client.
 
-    python -m authentication_k8s_io_v1 create-token SA [-n NS] [--audience A ...] [--duration 1h]
-        [--bound-object-kind K --bound-object-name N [--bound-object-uid U]]
-        [--kubeconfig F] [--context C] [-o token|json|yaml]
+    python -m authentication_k8s_io_v1 [--kubeconfig F] [--context C] COMMAND ...
 
-Errors print `error: ...` on stderr and exit 1, as kubectl does.
+    create-token SA [-n NS] [--audience A ...] [--duration 1h]
+        [--bound-object-kind K --bound-object-name N [--bound-object-uid U]]
+        [-o token|json|yaml]
+
+
+Errors print `error: ...` on stderr and exit 1, as kubectl does; control characters
+in a server's message are escaped.
 """
 
 from __future__ import annotations
@@ -23,12 +27,9 @@ from collections.abc import Sequence
 import httpx
 import yaml
 
+from ._errors import printable
 from .client import ApiError, Client, ConfigError
 from .models import BoundObjectReference
-
-# A Go duration, as kubectl's --duration takes it: "1h", "90m", "1h30m", "3600s".
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)")
-_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,9 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with Client.from_kubeconfig(args.kubeconfig, args.context) as client:
             output: str = args.run(client, args)
     except (ApiError, ConfigError, httpx.HTTPError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         return 1
-    print(output)
+    print(printable(output))
     return 0
 
 
@@ -51,7 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--context", help="the kubeconfig context (default: its current-context)")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     _add_create_token(commands)
+
     return parser
+
+
+# A Go duration, as kubectl's --duration takes it: "1h", "90m", "1h30m", "3600s".
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)")
+_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 
 
 def _add_create_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

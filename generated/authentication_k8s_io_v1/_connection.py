@@ -3,21 +3,30 @@
 # overlay sha256: e69045de638bc4d1d76d8d6b06f5ed9ab168a4fef7f38d96552e6d3f622b6550
 # Do not edit: regenerate with `apigen generate`.
 
-"""Where an API server is and how to trust and authenticate to it.
+"""Where an API server is, how to trust and authenticate to it, and what one answer
+may cost.
 
 `load_kubeconfig` reads kubeconfig files as kubectl does, `in_cluster_connection`
 a pod's service-account mount; both give a `Connection`, the keyword arguments
-of the clients in `client`. TLS contexts and the bearer token live here too.
+of the clients in `client`. TLS contexts and the bearer token live here too, and
+the bounds of every request: `Retry` (how often, how long between tries),
+`Limits` (how many bytes an answer may have) and `Deadline` (one wall-clock
+budget for the whole request, not one per read).
 """
 
 from __future__ import annotations
 
 import base64
+import math
 import os
+import random
+import re
 import ssl
 import tempfile
+import time
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -250,3 +259,188 @@ def in_cluster_connection(service_account_dir: str | Path = SERVICE_ACCOUNT_DIR)
         token_file=str(folder / "token"),
         verify=str(folder / "ca.crt"),
     )
+
+
+# --- What one request may cost: retries, sizes, a deadline -------------------------
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+RETRY_STATUSES = frozenset({429, 503, 504})
+# Raised before any byte of the request left: always safe to try again.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_SECONDS = re.compile(r"[0-9]{1,12}")  # ASCII digits only: "²".isdigit() is True
+
+
+def retry_after(value: str | None) -> float | None:
+    """`Retry-After` in seconds, given as seconds or as an HTTP date; None if absent or
+    unreadable. Never raises, whatever the header holds; a huge value stays finite."""
+    value = (value or "").strip()
+    if not value or len(value) > 64:
+        return None
+    if _SECONDS.fullmatch(value):
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+        seconds = moment.timestamp() - time.time()
+    except (TypeError, ValueError, OverflowError, IndexError, OSError):
+        return None
+    return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+@dataclass(frozen=True)
+class Retry:
+    """How often, and after how long, a request is tried again.
+
+    Only answers 429, 503 and 504 and connections that failed before sending
+    are retried, at most `attempts` times. The wait doubles from `backoff`
+    seconds with jitter, or is the answer's `Retry-After`; either way at most
+    `max_delay` seconds, and never past the request's deadline.
+    """
+
+    attempts: int = 3
+    backoff: float = 0.5
+    max_delay: float = 10.0
+
+    def delay(self, retry: int, response: httpx.Response | None = None) -> float | None:
+        """Seconds to wait before retry number `retry` (from 0), or None: do not retry."""
+        if retry >= self.attempts:
+            return None
+        if response is not None:
+            if response.status_code not in RETRY_STATUSES:
+                return None
+            asked = retry_after(response.headers.get("retry-after"))
+            if asked is not None:
+                return min(asked, self.max_delay)
+        ceiling = min(self.backoff * 2**retry, self.max_delay)
+        return random.uniform(ceiling / 2, ceiling)
+
+
+def tls_failure(error: Exception) -> bool:
+    """Whether a connection failed its TLS handshake: a bad certificate stays bad, so
+    that is not retried."""
+    cause: BaseException | None = error
+    while cause is not None:  # httpx and httpcore each wrap the ssl error once
+        if isinstance(cause, ssl.SSLError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many bytes of an answer are read: a success body (or one watch event) larger
+    than `max_response_bytes` raises `ResponseTooLarge`; of an error body only the first
+    `max_error_bytes` are read, enough for any `Status`."""
+
+    max_response_bytes: int = 64 * 2**20
+    max_error_bytes: int = 64 * 2**10
+
+
+class ResponseTooLarge(httpx.DecodingError):
+    """The answer is larger than `Limits.max_response_bytes`; it was not read whole."""
+
+
+class Deadline:
+    """One wall-clock budget for a request: connecting, every retry and wait, and
+    reading the whole answer. `seconds=None` is no deadline (watches)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self._end = None if seconds is None else time.monotonic() + seconds
+
+    def remaining(self) -> float | None:
+        return None if self._end is None else self._end - time.monotonic()
+
+    def check(self, request: httpx.Request) -> None:
+        """Raise `httpx.ReadTimeout` once the budget is spent."""
+        left = self.remaining()
+        if left is not None and left <= 0:
+            raise httpx.ReadTimeout(
+                f"no complete answer within the timeout of {self.seconds:g}s", request=request
+            )
+
+    def allows(self, delay: float) -> bool:
+        left = self.remaining()
+        return left is None or delay < left
+
+    def timeouts(self, timeout: httpx.Timeout) -> dict[str, float | None]:
+        """httpx's per-operation timeouts, none longer than what is left."""
+        left = self.remaining()
+        values = timeout.as_dict()
+        if left is None:
+            return values
+        left = max(left, 0.001)
+        return {key: left if value is None else min(value, left) for key, value in values.items()}
+
+
+def total_seconds(timeout: float | httpx.Timeout | None) -> float | None:
+    """The whole-request budget of a client's `timeout`: the number itself, or the
+    largest of an `httpx.Timeout`'s parts (None: no deadline)."""
+    if timeout is None or isinstance(timeout, (int, float)):
+        return timeout
+    parts = [v for v in timeout.as_dict().values() if v is not None]
+    return max(parts) if parts else None
+
+
+def _declared_length(response: httpx.Response) -> int | None:
+    value = response.headers.get("content-length", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
+def _too_large(response: httpx.Response, limit: int) -> ResponseTooLarge:
+    return ResponseTooLarge(
+        f"the answer to {response.request.method} {response.request.url.path} is larger "
+        f"than the limit of {limit} bytes (Limits.max_response_bytes)",
+        request=response.request,
+    )
+
+
+def _collect(chunk: bytes, chunks: list[bytes], size: int, limit: int) -> tuple[int, bool]:
+    """Add a chunk; the new size, and whether it is over the limit."""
+    chunks.append(chunk)
+    return size + len(chunk), size + len(chunk) > limit
+
+
+def read_body(
+    response: httpx.Response, limit: int, deadline: Deadline, *, truncate: bool = False
+) -> bytes:
+    """The (decoded) body of a streamed answer, read within the deadline and at most
+    `limit` bytes: beyond it, the first `limit` bytes if `truncate`, else
+    `ResponseTooLarge`. The response is closed either way."""
+    try:
+        declared = _declared_length(response)
+        if not truncate and declared is not None and declared > limit:
+            raise _too_large(response, limit)
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            deadline.check(response.request)
+            size, over = _collect(chunk, chunks, size, limit)
+            if over:
+                if not truncate:
+                    raise _too_large(response, limit)
+                break
+        return b"".join(chunks)[:limit]
+    finally:
+        response.close()
+
+
+async def aread_body(
+    response: httpx.Response, limit: int, deadline: Deadline, *, truncate: bool = False
+) -> bytes:
+    """`read_body` for an async answer."""
+    try:
+        declared = _declared_length(response)
+        if not truncate and declared is not None and declared > limit:
+            raise _too_large(response, limit)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            deadline.check(response.request)
+            size, over = _collect(chunk, chunks, size, limit)
+            if over:
+                if not truncate:
+                    raise _too_large(response, limit)
+                break
+        return b"".join(chunks)[:limit]
+    finally:
+        await response.aclose()

@@ -3,7 +3,7 @@
 # overlay sha256: e69045de638bc4d1d76d8d6b06f5ed9ab168a4fef7f38d96552e6d3f622b6550
 # Do not edit: regenerate with `apigen generate`.
 
-"""Sync and async clients for TokenRequest (authentication.k8s.io/v1), on httpx.
+"""Sync and async clients for authentication.k8s.io/v1, on httpx (see `_rest`).
 
 Connect with `Client(base_url, token=...)`, `Client.from_kubeconfig()` (as
 kubectl reads `KUBECONFIG` or `~/.kube/config`) or `Client.in_cluster()` (from a
@@ -12,8 +12,14 @@ Both are context managers that close their connections. TLS is verified unless
 the caller or the kubeconfig says otherwise; the bearer token never appears in a
 `repr`, a log line or an exception.
 
-Requests are checked with the generated validators before they are sent; an
-answer that is not 2xx raises one of these::
+Each operation of the API is a method named as in the official Python client
+(`list_namespaced_config_map`, `read_namespaced_pod_status`, ...), and each list
+has a `watch_...` twin streaming typed events. The generic verbs (`get`, `list`,
+`pages`, `items`, `create`, `replace`, `patch`, `delete`, `delete_collection`,
+`watch`) work on any `ResourceInfo`.
+
+Bodies are checked with the generated validators before they are sent; an
+answer that is not 2xx raises one of these (see `_errors`)::
 
     ApiError              any non-2xx answer: .code (HTTP status), .status (Status or None)
     +-- BadRequest        400
@@ -21,6 +27,7 @@ answer that is not 2xx raises one of these::
     +-- Forbidden         403
     +-- NotFound          404
     +-- Conflict          409
+    +-- Gone              410: a resourceVersion or continue token too old
     +-- Invalid           422, .causes; also raised before sending by client-side validation
     +-- TooManyRequests   429, when the retries ran out
     +-- ServerError       5xx
@@ -29,51 +36,55 @@ answer that is not 2xx raises one of these::
 `Warning` headers of an answer are issued as `ApiWarning` through `warnings`.
 Answers 429, 503 and 504, and connections that failed before the request was
 sent, are retried a bounded number of times with jittered exponential backoff,
-honouring `Retry-After` (see `Retry`).
+honouring `Retry-After` (see `Retry`); `timeout` bounds the whole request and
+`Limits` the size of an answer.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import random
-import re
-import ssl
-import time
-import warnings
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from email.utils import parsedate_to_datetime
-from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
-from urllib.parse import quote
+from typing import Any
 
-import httpx
-from pydantic import Field
-
-from ._base import KubeModel
+from . import models as _m
+from . import validators as _v
 from ._connection import (
-    SERVICE_ACCOUNT_DIR,
-    BearerToken,
+    DEFAULT_TIMEOUT,
     ConfigError,
     Connection,
+    Deadline,
+    Limits,
+    ResponseTooLarge,
+    Retry,
     in_cluster_connection,
     load_kubeconfig,
-    ssl_context,
 )
-from .models import (
-    BoundObjectReference,
-    TokenRequest,
+from ._errors import (
+    ApiError,
+    ApiWarning,
+    BadRequest,
+    Conflict,
+    Expired,
+    Forbidden,
+    Gone,
+    Invalid,
+    NotFound,
+    ServerError,
+    Status,
+    StatusCause,
+    StatusDetails,
+    TooManyRequests,
+    Unauthorized,
+    invalid_from_status,
+    issue_warnings,
+    printable,
 )
-from .validators import (
-    FieldError,
-    to_status,
-    validate_token_request,
-)
+from ._resource import ResourceInfo
+from ._rest import PATCH_CONTENT_TYPES, AsyncRestClient, PatchType, RestClient
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
+    "PATCH_CONTENT_TYPES",
     "ApiError",
     "ApiWarning",
     "AsyncClient",
@@ -82,9 +93,16 @@ __all__ = [
     "ConfigError",
     "Conflict",
     "Connection",
+    "Deadline",
+    "Expired",
     "Forbidden",
+    "Gone",
     "Invalid",
+    "Limits",
     "NotFound",
+    "PatchType",
+    "ResourceInfo",
+    "ResponseTooLarge",
     "Retry",
     "ServerError",
     "Status",
@@ -93,444 +111,104 @@ __all__ = [
     "TooManyRequests",
     "Unauthorized",
     "in_cluster_connection",
+    "issue_warnings",
     "load_kubeconfig",
+    "printable",
 ]
 
-_log = logging.getLogger(__name__)
-
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-
-
-# --- Status, the body of every API server error ------------------------------------
-
-
-class StatusCause(KubeModel):
-    """One reason an object was rejected, such as one invalid field."""
-
-    reason: str | None = None
-    message: str | None = None
-    field: str | None = None
-
-
-class StatusDetails(KubeModel):
-    """What the error is about: the object, and for 422 every field at fault."""
-
-    name: str | None = None
-    group: str | None = None
-    kind: str | None = None
-    uid: str | None = None
-    causes: list[StatusCause] | None = None
-    retry_after_seconds: int | None = Field(None, alias="retryAfterSeconds")
-
-
-class Status(KubeModel):
-    """The `Status` object (meta/v1) an API server answers an error with."""
-
-    kind: str | None = None
-    api_version: str | None = Field(None, alias="apiVersion")
-    status: str | None = None
-    message: str | None = None
-    reason: str | None = None
-    details: StatusDetails | None = None
-    code: int | None = None
-
-
-# --- Errors --------------------------------------------------------------------------
-
-
-class ApiError(Exception):
-    """The API server answered with a status that is not 2xx.
-
-    `code` is the HTTP status, `status` the parsed `Status` body, or None when
-    the body was not one (plain text from a proxy, say); `str()` reads either way.
-    """
-
-    def __init__(self, code: int, status: Status | None, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.status = status
-
-    @property
-    def reason(self) -> str:
-        """The Status reason (`NotFound`, `Invalid`, ...), or "" without a Status."""
-        return (self.status.reason if self.status else None) or ""
-
-
-class BadRequest(ApiError):
-    """400: the request cannot be served as sent."""
-
-
-class Unauthorized(ApiError):
-    """401: no credentials, or credentials the server does not accept."""
-
-
-class Forbidden(ApiError):
-    """403: the credentials may not do this."""
-
-
-class NotFound(ApiError):
-    """404: the object, or one the request names, does not exist."""
-
-
-class Conflict(ApiError):
-    """409: the request conflicts with the stored state."""
-
-
-class Invalid(ApiError):
-    """422: the object is invalid; `causes` lists every field at fault."""
-
-    @property
-    def causes(self) -> list[StatusCause]:
-        details = self.status.details if self.status else None
-        return list(details.causes or []) if details else []
-
-
-class TooManyRequests(ApiError):
-    """429: throttled, and still so when the retries ran out."""
-
-
-class ServerError(ApiError):
-    """5xx: the server, or a proxy before it, failed."""
-
-
-_ERRORS_BY_CODE: dict[int, type[ApiError]] = {
-    400: BadRequest,
-    401: Unauthorized,
-    403: Forbidden,
-    404: NotFound,
-    409: Conflict,
-    422: Invalid,
-    429: TooManyRequests,
-}
-_BODY_EXCERPT = 300  # characters of a non-Status body kept in the message
-
-
-def error_from_response(response: httpx.Response) -> ApiError:
-    """The typed error for a non-2xx answer, with a readable message whatever its body."""
-    status = _parse_status(response.content)
-    if status is not None and status.message:
-        message = status.message
-    else:
-        text = " ".join(response.text.split())[:_BODY_EXCERPT] or "no body"
-        message = f"the server answered {response.status_code} {response.reason_phrase}: {text}"
-    code = response.status_code
-    error_type = _ERRORS_BY_CODE.get(code, ServerError if code >= 500 else ApiError)
-    return error_type(code, status, message)
-
-
-def _parse_status(content: bytes) -> Status | None:
-    try:
-        status = Status.model_validate_json(content)
-    except ValueError:
-        return None
-    return status if status.kind == "Status" else None
-
-
-def invalid_from_field_errors(errors: list[FieldError], name: str) -> Invalid:
-    """The error a request the validators reject raises: what the server would answer."""
-    status = Status.model_validate(to_status(errors, name=name))
-    return Invalid(422, status, status.message or "; ".join(map(str, errors)))
-
-
-# --- Warning headers -----------------------------------------------------------------
-
-
-class ApiWarning(UserWarning):
-    """A warning the API server sent in a `Warning` header (RFC 7234, code 299)."""
-
-
-# `299 - "text"`, several per header value, comma separated; the text may escape quotes.
-_WARNING = re.compile(r'(\d{3})\s+\S+\s+"((?:[^"\\]|\\.)*)"(?:\s+"[^"]*")?')
-
-
-def issue_warnings(response: httpx.Response) -> None:
-    """Issue each `299` warning of the answer as an `ApiWarning`, as client-go logs them."""
-    for value in response.headers.get_list("warning"):
-        for match in _WARNING.finditer(value):
-            if match.group(1) == "299":
-                text = re.sub(r"\\(.)", r"\1", match.group(2))
-                warnings.warn(text, ApiWarning, stacklevel=4)
-
-
-# --- Retries -------------------------------------------------------------------------
-
-RETRY_STATUSES = frozenset({429, 503, 504})
-# Raised before any byte of the request left: always safe to try again.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-@dataclass(frozen=True)
-class Retry:
-    """How often, and after how long, a request is tried again.
-
-    Only answers 429, 503 and 504 and connections that failed before sending
-    are retried, at most `attempts` times. The wait doubles from `backoff`
-    seconds with jitter, or is the answer's `Retry-After`; either way at most
-    `max_delay` seconds.
-    """
-
-    attempts: int = 3
-    backoff: float = 0.5
-    max_delay: float = 10.0
-
-    def delay(self, retry: int, response: httpx.Response | None = None) -> float | None:
-        """Seconds to wait before retry number `retry` (from 0), or None: do not retry."""
-        if retry >= self.attempts:
-            return None
-        if response is not None:
-            if response.status_code not in RETRY_STATUSES:
-                return None
-            retry_after = _retry_after(response)
-            if retry_after is not None:
-                return min(retry_after, self.max_delay)
-        ceiling = min(self.backoff * 2**retry, self.max_delay)
-        return random.uniform(ceiling / 2, ceiling)
-
-
-def _tls_failure(error: Exception) -> bool:
-    """Whether a connection failed its TLS handshake: a bad certificate stays bad, so
-    that is not retried."""
-    cause: BaseException | None = error
-    while cause is not None:  # httpx and httpcore each wrap the ssl error once
-        if isinstance(cause, ssl.SSLError):
-            return True
-        cause = cause.__cause__ or cause.__context__
-    return False
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """`Retry-After` in seconds, given as seconds or as an HTTP date; None if absent or bad."""
-    value = response.headers.get("retry-after", "").strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, moment.timestamp() - time.time())
-
-
-# --- The clients ---------------------------------------------------------------------
-
-
-def _path(template: str, values: Mapping[str, str]) -> str:
-    """The request path: each `{name}` replaced by its value, percent-encoded so it stays
-    one segment."""
-    for name, value in values.items():
-        template = template.replace("{" + name + "}", quote(value, safe=""))
-    return template
-
-
-def _query(values: Mapping[str, str | None]) -> dict[str, str]:
-    return {key: value for key, value in values.items() if value is not None}
-
-
-class _ClientBase:
-    """What `Client` and `AsyncClient` share: configuration, building requests and
-    reading answers. Only sending (and waiting between retries) differs."""
-
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        token: str | None = None,
-        token_file: str | Path | None = None,
-        cert: str | Path | tuple[str | Path, str | Path] | None = None,
-        verify: bool | str | Path | ssl.SSLContext = True,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        namespace: str = "default",
-        tls_server_name: str | None = None,
-        retry: Retry = Retry(),
-        validate: bool = True,
-    ) -> None:
-        if token and token_file:
-            raise ValueError("give token or token_file, not both")
-        self.base_url = base_url.rstrip("/")
-        self.namespace = namespace
-        self.retry = retry
-        self.validate = validate
-        self._auth = BearerToken(token, token_file) if token or token_file else None
-        self._ssl = ssl_context(verify, cert)
-        self._timeout = timeout
-        # Kubeconfig's tls-server-name: the name sent in SNI and checked in the certificate.
-        self._extensions = {"sni_hostname": tls_server_name} if tls_server_name else {}
-        self._connect()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, namespace={self.namespace!r})"
-
-    @classmethod
-    def from_kubeconfig(
-        cls, path: str | Path | None = None, context: str | None = None, **options: Any
-    ) -> Self:
-        """A client for a kubeconfig context, by default the current one of `KUBECONFIG`
-        (several files merged) or `~/.kube/config`. `options` as for the constructor."""
-        connection = load_kubeconfig(path, context)
-        return cls(connection.base_url, **{**connection.options(), **options})
-
-    @classmethod
-    def in_cluster(
-        cls, service_account_dir: str | Path = SERVICE_ACCOUNT_DIR, **options: Any
-    ) -> Self:
-        """A client for the cluster this pod runs in, as its service account."""
-        connection = in_cluster_connection(service_account_dir)
-        return cls(connection.base_url, **{**connection.options(), **options})
-
-    def _connect(self) -> None:
-        """Open the httpx client, sync or async."""
-        raise NotImplementedError
-
-    def _http_options(self) -> dict[str, Any]:
-        return {
-            "base_url": self.base_url,
-            "auth": self._auth,
-            "verify": self._ssl,
-            "timeout": self._timeout,
-            "headers": {"Accept": "application/json"},
-        }
-
-    def _body(
-        self,
-        body: KubeModel | Mapping[str, Any],
-        validator: Callable[[Any], list[FieldError]],
-        *,
-        api_version: str,
-        kind: str,
-        name: str,
-    ) -> dict[str, Any]:
-        """The JSON body, its apiVersion and kind filled in, checked unless disabled."""
-        data = body.to_dict() if isinstance(body, KubeModel) else dict(body)
-        data.setdefault("apiVersion", api_version)
-        data.setdefault("kind", kind)
-        if self.validate:
-            errors = validator(data)
-            if errors:
-                raise invalid_from_field_errors(errors, name)
-        return data
-
-    def _read(self, response: httpx.Response) -> bytes:
-        issue_warnings(response)
-        if not response.is_success:
-            raise error_from_response(response)
-        return response.content
-
-    def _token_request(
-        self,
-        audiences: Sequence[str] | None,
-        duration: timedelta | float | None,
-        bound_object: BoundObjectReference | None,
-    ) -> dict[str, Any]:
-        """The body `kubectl create token` sends for these flags."""
-        spec: dict[str, Any] = {"audiences": list(audiences or [])}
-        if duration is not None:
-            seconds = duration.total_seconds() if isinstance(duration, timedelta) else duration
-            if seconds <= 0:
-                raise ValueError("duration must be positive")
-            spec["expirationSeconds"] = int(seconds)
-        if bound_object is not None:
-            spec["boundObjectRef"] = bound_object.to_dict()
-        return {"spec": spec}
-
-
-class Client(_ClientBase):
+# --- The resources of this package ----------------------------------------------------
+
+_SERVICEACCOUNTS_TOKEN = ResourceInfo(
+    group="",
+    version="v1",
+    kind="TokenRequest",
+    plural="serviceaccounts",
+    namespaced=True,
+    verbs=("create",),
+    subresource="token",
+    parent_kind="",
+)
+
+
+class _Validated:
+    """Client-side validation worded as the API server words it (`to_status`)."""
+
+    def _invalid(self, errors: Sequence[Any], name: str) -> Invalid:
+        return invalid_from_status(
+            _v.to_status(list(errors), name=name), "; ".join(map(str, errors))
+        )
+
+
+def _token_request(
+    audiences: Sequence[str] | None,
+    duration: timedelta | float | None,
+    bound_object: _m.BoundObjectReference | None,
+) -> dict[str, Any]:
+    """The body `kubectl create token` sends for these flags."""
+    spec: dict[str, Any] = {"audiences": list(audiences or [])}
+    if duration is not None:
+        seconds = duration.total_seconds() if isinstance(duration, timedelta) else duration
+        if seconds <= 0:
+            raise ValueError("duration must be positive")
+        spec["expirationSeconds"] = int(seconds)
+    if bound_object is not None:
+        spec["boundObjectRef"] = bound_object.to_dict()
+    return {"spec": spec}
+
+
+class Client(_Validated, RestClient):
     """A blocking client; `with Client(...) as client:` closes its connections."""
-
-    _http: httpx.Client
-
-    def _connect(self) -> None:
-        self._http = httpx.Client(**self._http_options())
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._http.close()
-
-    def _send(self, request: httpx.Request) -> bytes:
-        retry = 0
-        while True:  # bounded: Retry.delay says None after `attempts` retries
-            try:
-                response = self._http.send(request)
-            except _NOT_SENT as error:
-                delay = None if _tls_failure(error) else self.retry.delay(retry)
-                if delay is None:
-                    raise
-            else:
-                delay = self.retry.delay(retry, response)
-                if delay is None:
-                    return self._read(response)
-            _log.info("retrying %s %s in %.2fs", request.method, request.url.path, delay)
-            time.sleep(delay)
-            retry += 1
 
     def create_namespaced_service_account_token(
         self,
         name: str,
         namespace: str,
-        body: TokenRequest | Mapping[str, Any],
+        body: _m.TokenRequest | Mapping[str, Any],
         *,
         dry_run: str | None = None,
         field_manager: str | None = None,
         field_validation: str | None = None,
         pretty: str | None = None,
-    ) -> TokenRequest:
+    ) -> _m.TokenRequest:
         """create token of a ServiceAccount
 
         `POST /api/v1/namespaces/{namespace}/serviceaccounts/{name}/token`
 
         Args:
-            name: name of the TokenRequest
-            namespace: object name and auth scope, such as for teams and projects
-            dry_run: When present, indicates that modifications should not be persisted. An invalid or
+            dry_run:
+                When present, indicates that modifications should not be persisted. An invalid or
                 unrecognized dryRun directive will result in an error response and no further processing
                 of the request. Valid values are: - All: all dry run stages will be processed
-            field_manager: fieldManager is a name associated with the actor or entity that is making these changes.
+            field_manager:
+                fieldManager is a name associated with the actor or entity that is making these changes.
                 The value must be less than or 128 characters long, and only contain printable
                 characters, as defined by https://golang.org/pkg/unicode/#IsPrint.
-            field_validation: fieldValidation instructs the server on how to handle objects in the request
+            field_validation:
+                fieldValidation instructs the server on how to handle objects in the request
                 (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore:
                 unknown fields are silently dropped and all but the last duplicate field are ignored. -
                 Warn: a warning is sent in the standard Warning response header for each unknown or
                 duplicate field; the request still succeeds (the default in v1.23+). - Strict: the
                 request fails with a BadRequest error listing every unknown and duplicate field.
-            pretty: If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent
+            pretty:
+                If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent
                 indicates a browser or command-line HTTP tool (curl and wget).
         """
-        request = self._http.build_request(
-            "POST",
-            _path(
-                "/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token",
-                {
-                    "name": name,
-                    "namespace": namespace,
-                },
-            ),
-            params=_query(
-                {
-                    "dryRun": dry_run,
-                    "fieldManager": field_manager,
-                    "fieldValidation": field_validation,
-                    "pretty": pretty,
-                }
-            ),
-            json=self._body(
-                body,
-                validate_token_request,
-                api_version="authentication.k8s.io/v1",
-                kind="TokenRequest",
-                name=name,
-            ),
-            extensions=self._extensions,
+        return self.create(
+            _SERVICEACCOUNTS_TOKEN,
+            body,
+            _m.TokenRequest,
+            namespace=namespace,
+            name=name,
+            validator=_v.validate_token_request,
+            api_version="authentication.k8s.io/v1",
+            query={
+                "dryRun": dry_run,
+                "fieldManager": field_manager,
+                "fieldValidation": field_validation,
+                "pretty": pretty,
+            },
         )
-        return TokenRequest.model_validate_json(self._send(request))
 
     def create_token(
         self,
@@ -539,8 +217,8 @@ class Client(_ClientBase):
         *,
         audiences: Sequence[str] | None = None,
         duration: timedelta | float | None = None,
-        bound_object: BoundObjectReference | None = None,
-    ) -> TokenRequest:
+        bound_object: _m.BoundObjectReference | None = None,
+    ) -> _m.TokenRequest:
         """A token for `service_account`, as `kubectl create token` asks for one.
 
         Args:
@@ -554,111 +232,65 @@ class Client(_ClientBase):
                 (`--bound-object-kind/-name/-uid`).
         """
         return self.create_namespaced_service_account_token(
-            name=service_account,
-            namespace=namespace or self.namespace,
-            body=self._token_request(audiences, duration, bound_object),
+            service_account,
+            namespace or self.namespace,
+            _token_request(audiences, duration, bound_object),
         )
 
 
-class AsyncClient(_ClientBase):
+class AsyncClient(_Validated, AsyncRestClient):
     """An asyncio client; `async with AsyncClient(...) as client:` closes its connections."""
-
-    _http: httpx.AsyncClient
-
-    def _connect(self) -> None:
-        self._http = httpx.AsyncClient(**self._http_options())
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def _send(self, request: httpx.Request) -> bytes:
-        retry = 0
-        while True:  # bounded: Retry.delay says None after `attempts` retries
-            try:
-                response = await self._http.send(request)
-            except _NOT_SENT as error:
-                delay = None if _tls_failure(error) else self.retry.delay(retry)
-                if delay is None:
-                    raise
-            else:
-                delay = self.retry.delay(retry, response)
-                if delay is None:
-                    return self._read(response)
-            _log.info("retrying %s %s in %.2fs", request.method, request.url.path, delay)
-            await asyncio.sleep(delay)
-            retry += 1
 
     async def create_namespaced_service_account_token(
         self,
         name: str,
         namespace: str,
-        body: TokenRequest | Mapping[str, Any],
+        body: _m.TokenRequest | Mapping[str, Any],
         *,
         dry_run: str | None = None,
         field_manager: str | None = None,
         field_validation: str | None = None,
         pretty: str | None = None,
-    ) -> TokenRequest:
+    ) -> _m.TokenRequest:
         """create token of a ServiceAccount
 
         `POST /api/v1/namespaces/{namespace}/serviceaccounts/{name}/token`
 
         Args:
-            name: name of the TokenRequest
-            namespace: object name and auth scope, such as for teams and projects
-            dry_run: When present, indicates that modifications should not be persisted. An invalid or
+            dry_run:
+                When present, indicates that modifications should not be persisted. An invalid or
                 unrecognized dryRun directive will result in an error response and no further processing
                 of the request. Valid values are: - All: all dry run stages will be processed
-            field_manager: fieldManager is a name associated with the actor or entity that is making these changes.
+            field_manager:
+                fieldManager is a name associated with the actor or entity that is making these changes.
                 The value must be less than or 128 characters long, and only contain printable
                 characters, as defined by https://golang.org/pkg/unicode/#IsPrint.
-            field_validation: fieldValidation instructs the server on how to handle objects in the request
+            field_validation:
+                fieldValidation instructs the server on how to handle objects in the request
                 (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore:
                 unknown fields are silently dropped and all but the last duplicate field are ignored. -
                 Warn: a warning is sent in the standard Warning response header for each unknown or
                 duplicate field; the request still succeeds (the default in v1.23+). - Strict: the
                 request fails with a BadRequest error listing every unknown and duplicate field.
-            pretty: If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent
+            pretty:
+                If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent
                 indicates a browser or command-line HTTP tool (curl and wget).
         """
-        request = self._http.build_request(
-            "POST",
-            _path(
-                "/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token",
-                {
-                    "name": name,
-                    "namespace": namespace,
-                },
-            ),
-            params=_query(
-                {
-                    "dryRun": dry_run,
-                    "fieldManager": field_manager,
-                    "fieldValidation": field_validation,
-                    "pretty": pretty,
-                }
-            ),
-            json=self._body(
-                body,
-                validate_token_request,
-                api_version="authentication.k8s.io/v1",
-                kind="TokenRequest",
-                name=name,
-            ),
-            extensions=self._extensions,
+        return await self.create(
+            _SERVICEACCOUNTS_TOKEN,
+            body,
+            _m.TokenRequest,
+            namespace=namespace,
+            name=name,
+            validator=_v.validate_token_request,
+            api_version="authentication.k8s.io/v1",
+            query={
+                "dryRun": dry_run,
+                "fieldManager": field_manager,
+                "fieldValidation": field_validation,
+                "pretty": pretty,
+            },
         )
-        return TokenRequest.model_validate_json(await self._send(request))
 
     async def create_token(
         self,
@@ -667,8 +299,8 @@ class AsyncClient(_ClientBase):
         *,
         audiences: Sequence[str] | None = None,
         duration: timedelta | float | None = None,
-        bound_object: BoundObjectReference | None = None,
-    ) -> TokenRequest:
+        bound_object: _m.BoundObjectReference | None = None,
+    ) -> _m.TokenRequest:
         """A token for `service_account`, as `kubectl create token` asks for one.
 
         Args:
@@ -682,7 +314,7 @@ class AsyncClient(_ClientBase):
                 (`--bound-object-kind/-name/-uid`).
         """
         return await self.create_namespaced_service_account_token(
-            name=service_account,
-            namespace=namespace or self.namespace,
-            body=self._token_request(audiences, duration, bound_object),
+            service_account,
+            namespace or self.namespace,
+            _token_request(audiences, duration, bound_object),
         )

@@ -3,7 +3,9 @@
 # overlay sha256: e69045de638bc4d1d76d8d6b06f5ed9ab168a4fef7f38d96552e6d3f622b6550
 # Do not edit: regenerate with `apigen generate`.
 
-"""Validators of TokenRequest (authentication.k8s.io/v1): would a Kubernetes API server accept this JSON, and why not.
+"""Validators of TokenRequest (authentication.k8s.io/v1).
+
+Would a Kubernetes API server accept this JSON, and why not?
 
 One function per model, `validate_<model>(data, *, strict=False, unknown=None)`,
 checks plain JSON data (what `json.loads` gives) in straight-line code and
@@ -286,9 +288,10 @@ def _check_bound_object_reference(
 def validate_bound_object_reference(
     data: Any, *, strict: bool = False, unknown: list[str] | None = None
 ) -> list[FieldError]:
-    """Every error of a BoundObjectReference (plain JSON data); `strict=True` for the published schema's verdict.
+    """Every error of a BoundObjectReference (plain JSON data).
 
-    If `unknown` is a list, the paths of fields the schema does not know are appended to it.
+    `strict=True` gives the published schema's verdict instead. If `unknown` is
+    a list, the paths of fields the schema does not know are appended to it.
     """
     return _validate(_check_bound_object_reference, data, strict, unknown)
 
@@ -352,9 +355,10 @@ def _check_managed_fields_entry(
 def validate_managed_fields_entry(
     data: Any, *, strict: bool = False, unknown: list[str] | None = None
 ) -> list[FieldError]:
-    """Every error of a ManagedFieldsEntry (plain JSON data); `strict=True` for the published schema's verdict.
+    """Every error of a ManagedFieldsEntry (plain JSON data).
 
-    If `unknown` is a list, the paths of fields the schema does not know are appended to it.
+    `strict=True` gives the published schema's verdict instead. If `unknown` is
+    a list, the paths of fields the schema does not know are appended to it.
     """
     return _validate(_check_managed_fields_entry, data, strict, unknown)
 
@@ -553,9 +557,10 @@ def _check_object_meta(
 def validate_object_meta(
     data: Any, *, strict: bool = False, unknown: list[str] | None = None
 ) -> list[FieldError]:
-    """Every error of a ObjectMeta (plain JSON data); `strict=True` for the published schema's verdict.
+    """Every error of a ObjectMeta (plain JSON data).
 
-    If `unknown` is a list, the paths of fields the schema does not know are appended to it.
+    `strict=True` gives the published schema's verdict instead. If `unknown` is
+    a list, the paths of fields the schema does not know are appended to it.
     """
     return _validate(_check_object_meta, data, strict, unknown)
 
@@ -617,9 +622,10 @@ def _check_owner_reference(
 def validate_owner_reference(
     data: Any, *, strict: bool = False, unknown: list[str] | None = None
 ) -> list[FieldError]:
-    """Every error of a OwnerReference (plain JSON data); `strict=True` for the published schema's verdict.
+    """Every error of a OwnerReference (plain JSON data).
 
-    If `unknown` is a list, the paths of fields the schema does not know are appended to it.
+    `strict=True` gives the published schema's verdict instead. If `unknown` is
+    a list, the paths of fields the schema does not know are appended to it.
     """
     return _validate(_check_owner_reference, data, strict, unknown)
 
@@ -692,9 +698,10 @@ def _check_token_request(
 def validate_token_request(
     data: Any, *, strict: bool = False, unknown: list[str] | None = None
 ) -> list[FieldError]:
-    """Every error of a TokenRequest (plain JSON data); `strict=True` for the published schema's verdict.
+    """Every error of a TokenRequest (plain JSON data).
 
-    If `unknown` is a list, the paths of fields the schema does not know are appended to it.
+    `strict=True` gives the published schema's verdict instead. If `unknown` is
+    a list, the paths of fields the schema does not know are appended to it.
     """
     return _validate(_check_token_request, data, strict, unknown)
 
@@ -770,9 +777,10 @@ def _check_token_request_spec(
 def validate_token_request_spec(
     data: Any, *, strict: bool = False, unknown: list[str] | None = None
 ) -> list[FieldError]:
-    """Every error of a TokenRequestSpec (plain JSON data); `strict=True` for the published schema's verdict.
+    """Every error of a TokenRequestSpec (plain JSON data).
 
-    If `unknown` is a list, the paths of fields the schema does not know are appended to it.
+    `strict=True` gives the published schema's verdict instead. If `unknown` is
+    a list, the paths of fields the schema does not know are appended to it.
     """
     return _validate(_check_token_request_spec, data, strict, unknown)
 
@@ -815,9 +823,10 @@ def _check_token_request_status(
 def validate_token_request_status(
     data: Any, *, strict: bool = False, unknown: list[str] | None = None
 ) -> list[FieldError]:
-    """Every error of a TokenRequestStatus (plain JSON data); `strict=True` for the published schema's verdict.
+    """Every error of a TokenRequestStatus (plain JSON data).
 
-    If `unknown` is a list, the paths of fields the schema does not know are appended to it.
+    `strict=True` gives the published schema's verdict instead. If `unknown` is
+    a list, the paths of fields the schema does not know are appended to it.
     """
     return _validate(_check_token_request_status, data, strict, unknown)
 

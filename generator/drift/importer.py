@@ -1,4 +1,4 @@
-"""`apigen import`: the closure of one kind, from any upstream document, as a vendored spec.
+"""`apigen import`: the closure of one or several kinds, from any upstream document, as a vendored spec.
 
     read (file, URL, cluster) -> slice -> described refs as allOf -> validate -> sorted JSON
 
@@ -19,7 +19,8 @@ from typing import Any
 
 from generator.errors import ApigenError
 from generator.spec.load import LoadedSpec, read_bytes
-from generator.spec.slice import slice_kind
+from generator.spec.slice import slice_kinds
+from generator.spec.sourcemap import relocate, source_pointers
 
 OVERLAY_SUFFIXES = (".overlay.yaml", ".overlay.yml", ".overlay.json")
 
@@ -27,8 +28,9 @@ OVERLAY_SUFFIXES = (".overlay.yaml", ".overlay.yml", ".overlay.json")
 @dataclass(frozen=True)
 class ImportedSpec:
     document: dict[str, Any]
-    root: str  # the kind's (short) schema name
-    operations: int  # how many operations use the kind
+    root: str  # the primary kind's (short) schema name
+    operations: int  # how many operations the slice holds
+    roots: tuple[str, ...] = ()  # every kind's (short) schema name, the primary first
 
     def text(self) -> str:
         return dump_spec(self.document)
@@ -47,7 +49,7 @@ def wrap_described_refs(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     out = {k: wrap_described_refs(v) for k, v in node.items()}
-    if "$ref" in out and len(out) > 1:
+    if isinstance(out.get("$ref"), str) and len(out) > 1:  # not JSONSchemaProps' `$ref` property
         out["allOf"] = [{"$ref": out.pop("$ref")}]
     if is_ref_wrapper(out) and out.get("default", None) in ({}, ""):
         del out["default"]
@@ -68,6 +70,7 @@ def group_version_of(schema: dict[str, Any]) -> str:
 
 
 def slice_info(kind: str, group_version: str, upstream: dict[str, Any]) -> dict[str, Any]:
+    """`kind` may be several, comma-separated: `ConfigMap, Secret`."""
     """The info block of an imported spec: what it holds, and what it was cut from."""
     title = f"Kubernetes {kind} API ({group_version})"
     if upstream.get("title") == title:  # re-importing an import keeps its info
@@ -81,27 +84,36 @@ def slice_info(kind: str, group_version: str, upstream: dict[str, Any]) -> dict[
     return info
 
 
-def import_kind(spec: LoadedSpec, kind: str, group_version: str | None = None) -> ImportedSpec:
-    """Slice, rewrite and validate the closure of `kind`; any problem is an ApigenError."""
+def import_kind(
+    spec: LoadedSpec, kind: str | tuple[str, ...], group_version: str | None = None
+) -> ImportedSpec:
+    """Slice, rewrite and validate the closure of `kind` (one, or several of one
+    group-version); any problem is an ApigenError."""
     from generator.spec.validate import validate_document  # slow to import; `diff` needs none
 
-    sliced, root = slice_kind(spec.document, kind, group_version, spec.source)
-    if not sliced["paths"]:
+    kinds = (kind,) if isinstance(kind, str) else tuple(dict.fromkeys(kind))
+    sliced = slice_kinds(spec.document, kinds, group_version, spec.source)
+    if not sliced.document["paths"]:
         raise ApigenError(
-            f"no operation sends or returns {kind}; is this the right group-version document?",
+            f"no operation sends or returns {', '.join(kinds)}; is this the right group-version document?",
             source=spec.source,
             pointer="/paths",
         )
-    document = wrap_described_refs(sliced)
+    root = sliced.roots[0]
+    document = wrap_described_refs(sliced.document)
     schema = document["components"]["schemas"][root]
     document["info"] = slice_info(
-        kind, group_version or group_version_of(schema), spec.document.get("info", {})
+        ", ".join(kinds), group_version or group_version_of(schema), spec.document.get("info", {})
     )
-    validate_document(document, spec.source)
+    pointers = source_pointers(sliced.renames, spec.original_version == "2.0")
+    try:
+        validate_document(document, spec.source)
+    except ApigenError as error:  # the pointer in the user's file, not the slice's
+        raise relocate(error, pointers) from None
     operations = sum(
         1 for item in document["paths"].values() for key in item if key != "parameters"
     )
-    return ImportedSpec(document=document, root=root, operations=operations)
+    return ImportedSpec(document=document, root=root, operations=operations, roots=sliced.roots)
 
 
 def dump_spec(document: dict[str, Any]) -> str:

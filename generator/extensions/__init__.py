@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 from generator.errors import ApigenError
 
@@ -84,6 +84,8 @@ class ClientContribution:
     commands: tuple[str, ...] = ()  # e.g. ("create-token",)
     template: str | None = None
     cli_template: str | None = None
+    # The data its templates read, built from the Api (`extension.context` there).
+    context: Callable[[Any], object] | None = None
 
 
 @dataclass(frozen=True)

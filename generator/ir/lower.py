@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from generator.errors import ApigenError, pointer
+from generator.ir import kubernetes
 from generator.ir.model import (
     Api,
     Body,
@@ -26,9 +27,9 @@ from generator.ir.model import (
     Response,
     TypeRef,
 )  # fmt: skip
-from generator.ir.naming import class_name, python_name, unique_python_names
+from generator.ir.naming import class_name, model_field_names, python_name
 from generator.spec.convert import HTTP_METHODS
-from generator.spec.slice import ref_name
+from generator.spec.slice import is_model_schema, ref_name
 
 _CONSTRAINT_KEYWORDS = (
     "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
@@ -58,11 +59,6 @@ def ref_target(schema: dict[str, Any]) -> str | None:
     return ref_name(ref) if isinstance(ref, str) else None
 
 
-def is_model_schema(schema: dict[str, Any]) -> bool:
-    """Objects with properties become classes; everything else is inlined."""
-    return bool(schema.get("properties")) and schema.get("type", "object") == "object"
-
-
 class Lowering:
     def __init__(self, document: dict[str, Any], source: str):
         self.document = document
@@ -87,6 +83,27 @@ class Lowering:
             names[schema_name] = cls
         return names
 
+    def special_type(self, target: str, nullable: bool) -> TypeRef | None:
+        """Kubernetes' well-known schemas whose JSON form the document does not spell out."""
+        if target in kubernetes.QUANTITY:
+            return TypeRef("quantity", nullable=nullable)
+        if target in kubernetes.MICROTIME:
+            return TypeRef("microtime", format="date-time", nullable=nullable)
+        other = kubernetes.UNIONS.get(target)
+        props = next(
+            (n for n in self.class_names if n.rsplit(".", 1)[-1] == kubernetes.JSON_SCHEMA_PROPS),
+            None,
+        )
+        if other is None or props is None:
+            return None
+        model = TypeRef("model", model=class_name(self.class_names[props]))
+        second = {
+            "boolean": TypeRef("boolean"),
+            "array-of-props": TypeRef("array", item=model),
+            "array-of-strings": TypeRef("array", item=TypeRef("string")),
+        }[other]
+        return TypeRef("union", options=(model, second), nullable=nullable)
+
     def type_of(self, raw: dict[str, Any], at: str) -> TypeRef:
         schema = unwrap(raw)
         nullable = bool(schema.get("nullable"))
@@ -94,9 +111,14 @@ class Lowering:
         if target is not None:
             if target in self.class_names:
                 return TypeRef("model", model=class_name(target), nullable=nullable)
+            special = self.special_type(target, nullable)
+            if special is not None:
+                return special
             return self.type_of(self.schemas[target], pointer("components", "schemas", target))
         kind = schema.get("type")
         fmt = schema.get("format")
+        if fmt == kubernetes.INT_OR_STRING_FORMAT or schema.get("x-kubernetes-int-or-string"):
+            return TypeRef("int-or-string", nullable=nullable)
         if kind == "string":
             if fmt == "date-time":
                 return TypeRef("datetime", format=fmt, nullable=nullable)
@@ -148,7 +170,7 @@ class Lowering:
         required = set(schema.get("required", []))
         json_names = list(properties)
         fields = []
-        for json_name, py_name in zip(json_names, unique_python_names(json_names), strict=True):
+        for json_name, py_name in zip(json_names, model_field_names(json_names), strict=True):
             prop = properties[json_name]
             if not isinstance(prop, dict):
                 raise ApigenError(
@@ -164,6 +186,7 @@ class Lowering:
                     required=json_name in required,
                     description=str(unwrap(prop).get("description", "")),
                     constraints=self.constraints(prop),
+                    patch=kubernetes.patch_meta(unwrap(prop)),
                 )
             )
         gvks = schema.get("x-kubernetes-group-version-kind") or []
@@ -197,6 +220,12 @@ class Lowering:
                 return self.class_names[target]
         return None
 
+    def body_type(self, content: dict[str, Any], at: str) -> TypeRef:
+        for media in content.values():
+            if isinstance(media, dict) and isinstance(media.get("schema"), dict):
+                return self.type_of(media["schema"], at)
+        return TypeRef("any")
+
     def operation(
         self, path: str, method: str, op: dict[str, Any], shared: list[dict[str, Any]]
     ) -> Operation:
@@ -208,18 +237,21 @@ class Lowering:
         request = op.get("requestBody")
         body = None
         if request:
-            model = self.body_model(request.get("content", {}))
-            if model is None:
+            content = request.get("content", {})
+            model = self.body_model(content)
+            body_type = self.body_type(content, pointer("paths", path, method, "requestBody"))
+            if model is None and body_type.kind not in ("object", "any", "map"):
                 raise ApigenError(
-                    "request body has no model schema",
+                    "request body is neither a model nor a JSON object",
                     source=self.source,
                     pointer=pointer("paths", path, method, "requestBody"),
                 )
             body = Body(
-                model=class_name(model),
+                model=class_name(model) if model else None,
                 required=bool(request.get("required")),
-                media_types=tuple(request.get("content", {})),
+                media_types=tuple(content),
                 description=str(request.get("description", "")),
+                type=body_type,
             )
         responses = []
         for status, resp in sorted(op.get("responses", {}).items()):
@@ -271,7 +303,7 @@ def strip_tag(operation_id: str, tags: list[str]) -> str:
 
 def lower(
     document: dict[str, Any],
-    root: str,
+    root: str | tuple[str, ...],
     *,
     source: str,
     source_name: str,
@@ -279,15 +311,19 @@ def lower(
     package: str,
     overlay_sha256: str = "",
     generator_version: str = "",
+    source_pointers: tuple[tuple[str, str], ...] = (),
 ) -> Api:
-    """Build the IR of a sliced document whose kind schema is `root`."""
+    """Build the IR of a sliced document whose kind schemas are `root` (the primary first)."""
     lowering = Lowering(document, source)
-    if root not in lowering.class_names:
-        raise ApigenError(
-            f"kind schema {root!r} is not an object with properties",
-            source=source,
-            pointer=pointer("components", "schemas", root),
-        )
+    roots = (root,) if isinstance(root, str) else root
+    for name in roots:
+        if name not in lowering.class_names:
+            raise ApigenError(
+                f"kind schema {name!r} is not an object with properties",
+                source=source,
+                pointer=pointer("components", "schemas", name),
+            )
+    root = roots[0]
     models = tuple(lowering.model(name) for name in sorted(lowering.class_names))
     operations = []
     for path, item in document.get("paths", {}).items():
@@ -296,6 +332,7 @@ def lower(
             if method in item:
                 operations.append(lowering.operation(path, method, item[method], shared))
     operations.sort(key=lambda op: (op.path, op.method))
+    annotated, resources = kubernetes.group_resources(operations, models)
     python_names = [op.python_name for op in operations]
     if len(set(python_names)) != len(python_names):
         raise ApigenError(
@@ -303,7 +340,8 @@ def lower(
             source=source,
             pointer="/paths",
         )
-    root_model = lowering.model(root)
+    root_models = [lowering.model(name) for name in roots]
+    root_model = root_models[0]
     kind = root_model.gvk or GroupVersionKind("", "", root_model.name)
     schemes = document.get("components", {}).get("securitySchemes", {})
     bearer = any(
@@ -316,11 +354,15 @@ def lower(
         kind=kind,
         root_model=root_model.name,
         models=models,
-        operations=tuple(operations),
+        operations=annotated,
         package=python_name(package),
         source_name=source_name,
         spec_sha256=spec_sha256,
         overlay_sha256=overlay_sha256,
         generator_version=generator_version,
         bearer_auth=bearer,
+        kinds=tuple(m.gvk or GroupVersionKind("", "", m.name) for m in root_models),
+        root_models=tuple(m.name for m in root_models),
+        resources=resources,
+        source_pointers=source_pointers,
     )

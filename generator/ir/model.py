@@ -13,8 +13,17 @@ from typing import Literal
 from generator.ir.naming import ClassName, PythonIdentifier
 
 TypeKind = Literal[
-    "string", "integer", "number", "boolean", "datetime", "array", "map", "object", "model", "any"
-]
+    "string", "integer", "number", "boolean", "datetime", "microtime", "int-or-string",
+    "quantity", "array", "map", "object", "model", "union", "any",
+]  # fmt: skip
+# The verbs of an operation, from x-kubernetes-action (post -> create, put -> update,
+# watchlist -> watch); `connect` is exec, attach, port-forward and proxy.
+Verb = Literal[
+    "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "connect"
+]  # fmt: skip
+# Where an operation addresses objects: in one namespace, cluster-wide (a cluster-scoped
+# resource), or across every namespace (a namespaced resource's list and watch).
+Scope = Literal["namespaced", "cluster", "all-namespaces"]
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 
@@ -23,9 +32,13 @@ INT64_MAX = 2**63 - 1
 class TypeRef:
     """A JSON type as the generated code sees it.
 
-    `datetime` is an RFC 3339 string (Kubernetes' Time); `object` is free-form
-    JSON kept whole (FieldsV1); `map` has string keys and `item` values; `model`
-    names a generated class.
+    `datetime` is an RFC 3339 string (Kubernetes' Time, whole seconds);
+    `microtime` one with microseconds always written (MicroTime); `int-or-string`
+    an integer or a string (IntOrString, `x-kubernetes-int-or-string`);
+    `quantity` a resource quantity, a string or the number a client sent;
+    `object` is free-form JSON kept whole (FieldsV1); `map` has string keys and
+    `item` values; `model` names a generated class; `union` is any one of
+    `options` (JSONSchemaProps' OrBool, OrArray and OrStringArray).
     """
 
     kind: TypeKind
@@ -33,6 +46,7 @@ class TypeRef:
     item: TypeRef | None = None
     model: ClassName | None = None
     nullable: bool = False
+    options: tuple[TypeRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,23 @@ class Constraint:
 
 
 @dataclass(frozen=True)
+class PatchMeta:
+    """How strategic merge patch and server-side apply merge a field (its `x-kubernetes-*` keys).
+
+    `strategy` is x-kubernetes-patch-strategy (`merge`, `replace`, `retainKeys`,
+    `merge,retainKeys`); `merge_key` x-kubernetes-patch-merge-key; `list_type`
+    x-kubernetes-list-type (`atomic`, `set`, `map`) with `list_map_keys`;
+    `map_type` x-kubernetes-map-type (`atomic`, `granular`). Empty means unset.
+    """
+
+    strategy: str = ""
+    merge_key: str = ""
+    list_type: str = ""
+    list_map_keys: tuple[str, ...] = ()
+    map_type: str = ""
+
+
+@dataclass(frozen=True)
 class Field:
     json_name: str
     python_name: PythonIdentifier
@@ -59,6 +90,7 @@ class Field:
     required: bool
     description: str = ""
     constraints: tuple[Constraint, ...] = ()
+    patch: PatchMeta | None = None  # None: the schema says nothing about merging this field
 
 
 @dataclass(frozen=True)
@@ -93,10 +125,13 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Body:
-    model: ClassName
+    """A request body: a model (`model` set), or free-form JSON such as a Patch (`model` None)."""
+
+    model: ClassName | None
     required: bool
     media_types: tuple[str, ...]
     description: str = ""
+    type: TypeRef = TypeRef("object")
 
 
 @dataclass(frozen=True)
@@ -118,8 +153,26 @@ class Operation:
     query_params: tuple[Parameter, ...]
     body: Body | None
     responses: tuple[Response, ...]
-    action: str = ""  # x-kubernetes-action
-    gvk: GroupVersionKind | None = None
+    action: str = ""  # x-kubernetes-action, as the spec writes it (post, put, watchlist, ...)
+    gvk: GroupVersionKind | None = None  # x-kubernetes-group-version-kind: what it sends/answers
+    # Kubernetes REST meaning, from generator.ir.kubernetes (empty for a non-Kubernetes path):
+    verb: Verb | Literal[""] = ""
+    scope: Scope = "cluster"
+    collection: bool = False  # addresses the collection (no {name}): list, watch, create, ...
+    resource: str = ""  # the plural path segment: configmaps
+    subresource: str = ""  # status, scale, token, eviction, log, exec, proxy, ... or ""
+    deprecated_watch: bool = False  # under .../watch/...; list with ?watch=true replaces it
+
+    @property
+    def all_namespaces(self) -> bool:
+        return self.scope == "all-namespaces"
+
+    def query(self, name: str) -> Parameter | None:
+        """The query parameter of this wire name (`limit`, `watch`, ...), if the operation has it."""
+        return next((p for p in self.query_params if p.name == name), None)
+
+    def response(self, status: int) -> Response | None:
+        return next((r for r in self.responses if r.status == status), None)
 
     @property
     def success_model(self) -> ClassName | None:
@@ -131,8 +184,82 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class Subresource:
+    """`status`, `scale`, `token`, `eviction`, `log`, `exec`, ... of a resource.
+
+    `kind` is what its operations send and answer (the resource's own kind for
+    status, `Scale` for scale, `TokenRequest` for token); None when they carry none.
+    """
+
+    name: str
+    kind: GroupVersionKind | None
+    operations: tuple[Operation, ...]
+
+    @property
+    def verbs(self) -> tuple[str, ...]:
+        return verbs_of(self.operations)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A Kubernetes resource as its URL paths serve it: `/api/v1/namespaces/{namespace}/configmaps`.
+
+    `group`/`version` are the URL's; `kind` is the kind of its own operations
+    ("" when the slice holds only subresources of it, as TokenRequest's holds
+    only `serviceaccounts/{name}/token`); `operations` are those on the resource
+    itself, every scope and deprecated watch path included; `list_kind` is what
+    its list answers (`ConfigMapList`).
+    """
+
+    group: str
+    version: str
+    kind: str
+    plural: str
+    singular: str
+    namespaced: bool
+    list_kind: str
+    subresources: tuple[Subresource, ...]
+    operations: tuple[Operation, ...]
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def verbs(self) -> tuple[str, ...]:
+        return verbs_of(self.operations)
+
+    def operation(
+        self, verb: str, scope: str | None = None, *, deprecated_watch: bool = False
+    ) -> Operation | None:
+        """The resource's own operation of this verb (and scope), preferring non-deprecated paths."""
+        for op in self.operations:
+            if op.verb == verb and (scope is None or op.scope == scope):
+                if op.deprecated_watch == deprecated_watch:
+                    return op
+        return None
+
+    def subresource(self, name: str) -> Subresource | None:
+        return next((s for s in self.subresources if s.name == name), None)
+
+
+def verbs_of(operations: tuple[Operation, ...]) -> tuple[str, ...]:
+    """The distinct verbs, in a fixed order."""
+    order = ("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection",
+             "connect")  # fmt: skip
+    found = {op.verb for op in operations}
+    return tuple(v for v in order if v in found)
+
+
+@dataclass(frozen=True)
 class Api:
-    """One generated package: a kind, the models of its closure and its operations."""
+    """One generated package: its kinds, the models of their closure, their operations and resources.
+
+    `kind`/`root_model` are the primary kind (the target's first); `kinds`/
+    `root_models` all of them, in the target's order. `resources` group the
+    operations by URL resource (every operation of `operations` that has a
+    Kubernetes path is in exactly one resource or subresource).
+    """
 
     title: str
     kind: GroupVersionKind
@@ -148,6 +275,11 @@ class Api:
     proto_descriptor_set: bytes = (
         b""  # the target's .proto compiled (generator.render.tools.proto), if any
     )
+    kinds: tuple[GroupVersionKind, ...] = ()
+    root_models: tuple[ClassName, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    # Internal pointer prefix -> the pointer in the user's file (see generator.spec.sourcemap).
+    source_pointers: tuple[tuple[str, str], ...] = ()
 
     def model(self, name: str) -> Model:
         for model in self.models:

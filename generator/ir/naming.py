@@ -89,3 +89,28 @@ def short_schema_name(name: str) -> str:
 def validator_name(model: str) -> PythonIdentifier:
     """`TokenRequest` -> `validate_token_request`, as the validators module names them."""
     return PythonIdentifier(f"validate_{snake_case(model)}")
+
+
+def model_attribute_names() -> frozenset[str]:
+    """The public attributes of pydantic's BaseModel (`schema`, `json`, `copy`, ...),
+    which a generated field must not shadow (JSONSchemaProps has `$schema`)."""
+    from pydantic import BaseModel
+
+    return frozenset(name for name in dir(BaseModel) if not name.startswith("_"))
+
+
+def model_field_names(json_names: list[str]) -> list[PythonIdentifier]:
+    """`unique_python_names`, with a `_` after a name pydantic's BaseModel already uses."""
+    attributes = model_attribute_names()
+    names = [str(n) for n in unique_python_names(json_names)]
+    taken = set(names)
+    result = []
+    for name in names:
+        if name in attributes:
+            candidate = name + "_"
+            while candidate in taken:
+                candidate += "_"
+            taken.add(candidate)
+            name = candidate
+        result.append(PythonIdentifier(name))
+    return result

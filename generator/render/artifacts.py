@@ -19,7 +19,7 @@ from generator.render.contexts.server import proto_context, server_context
 from generator.render.contexts.validators import validators_context
 from generator.render.header import python_header
 from generator.render.templates import extension_source, render_template, runtime_source
-from generator.render.tools.dcg import render_models
+from generator.render.tools.dcg import base_imports, render_models
 
 ContextFn = Callable[[Api], dict[str, Any]]
 
@@ -69,6 +69,20 @@ def runtime(module: str) -> Callable[[RenderInput], str]:
     return produce
 
 
+def client_template(template: str) -> Callable[[RenderInput], str]:
+    """A client artifact: its context (`ctx`) knows the target's extensions."""
+
+    def produce(given: RenderInput) -> str:
+        values = {
+            "api": given.api,
+            "header": python_header(given.api),
+            "ctx": client_context(given.api, given.extensions),
+        }
+        return render_template(template, values, given.user_templates)
+
+    return produce
+
+
 def extension_file(extension: Extension, source: str) -> Callable[[RenderInput], str]:
     """A file of an extension's folder: a `.py` copied under the header, a `.jinja` rendered."""
 
@@ -98,16 +112,23 @@ def extension_artifacts(extensions: tuple[Extension, ...]) -> tuple[Artifact, ..
 def models(given: RenderInput) -> str:
     header = render_template(
         "models/header.py.jinja",
-        {"api": given.api, "header": python_header(given.api)},
+        {
+            "api": given.api,
+            "header": python_header(given.api),
+            "base_imports": base_imports(given.api),
+        },
         given.user_templates,
     )
     return render_models(given.api, header, given.user_templates)
 
 
 ARTIFACTS: tuple[Artifact, ...] = (
-    Artifact("__init__.py", "package", from_template("package/__init__.py.jinja")),
+    Artifact(
+        "__init__.py", "package", from_template("package/__init__.py.jinja"), fix_imports=True
+    ),
     Artifact("_base.py", "package", runtime("_base.py"), python=False),
     Artifact("models.py", "models", models, fix_imports=True),
+    Artifact("_types.py", "models", runtime("_types.py"), python=False),
     Artifact(
         "validators.py",
         "validators",
@@ -121,8 +142,14 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("_status.py", "server", runtime("_status.py"), python=False),
     Artifact("_wire.py", "server", from_template("server/_wire.py.jinja", server_context)),
     Artifact("server.py", "server", from_template("server/server.py.jinja", server_context)),
-    Artifact("client.py", "client", from_template("client/client.py.jinja", client_context)),
+    Artifact("client.py", "client", client_template("client/client.py.jinja"), fix_imports=True),
     Artifact("_connection.py", "client", runtime("_connection.py"), python=False),
-    Artifact("__main__.py", "client", from_template("client/__main__.py.jinja", client_context)),
+    Artifact("_errors.py", "client", runtime("_errors.py"), python=False),
+    Artifact("_resource.py", "client", runtime("_resource.py"), python=False),
+    Artifact("_rest.py", "client", runtime("_rest.py"), python=False),
+    Artifact("_watch_client.py", "client", runtime("_watch_client.py"), python=False),
+    Artifact(
+        "__main__.py", "client", client_template("client/__main__.py.jinja"), fix_imports=True
+    ),
     Artifact("py.typed", "package", lambda given: "", python=False),
 )

@@ -20,7 +20,8 @@ from generator.ir.model import Api
 from generator.render.artifacts import ARTIFACTS, RenderInput, extension_artifacts
 from generator.render.tools.format import fix_imports, format_python
 from generator.spec.load import load_spec, read_bytes
-from generator.spec.slice import slice_kind
+from generator.spec.slice import slice_kinds
+from generator.spec.sourcemap import relocate, source_pointers
 from generator.spec.validate import validate_document
 
 
@@ -49,18 +50,23 @@ def build_api(target: Target) -> Api:
             overlay_bytes = read_bytes(overlay)
             document = apply_overlay(document, overlay_bytes, str(overlay))
             overlay_hash.update(overlay_bytes)
-    sliced, root = slice_kind(document, target.kind, target.group_version, spec.source)
-    validate_document(sliced, spec.source)
-    api = lower(
-        sliced,
-        root,
-        source=spec.source,
-        source_name=target.spec.name,
-        spec_sha256=spec.sha256,
-        package=target.package,
-        overlay_sha256=overlay_hash.hexdigest() if overlays else "",
-        generator_version=__version__,
-    )
+    sliced = slice_kinds(document, target.kinds, target.group_version, spec.source)
+    pointers = source_pointers(sliced.renames, spec.original_version == "2.0")
+    try:
+        validate_document(sliced.document, spec.source)
+        api = lower(
+            sliced.document,
+            sliced.roots,
+            source=spec.source,
+            source_name=target.spec.name,
+            spec_sha256=spec.sha256,
+            package=target.package,
+            overlay_sha256=overlay_hash.hexdigest() if overlays else "",
+            generator_version=__version__,
+            source_pointers=pointers,
+        )
+    except ApigenError as error:  # name the pointer in the user's file, not the slice's
+        raise relocate(error, pointers) from None
     protos = [target.proto] if target.proto is not None else []
     protos += [e.proto_path for e in extensions if e.proto_path is not None]
     if len(protos) > 1:
@@ -79,6 +85,15 @@ def render_files(
     api: Api, user_templates: Path | None = None, extensions: tuple[Extension, ...] = ()
 ) -> dict[Path, str]:
     """render -> format, for every artifact, the extensions' files included."""
+    try:
+        return _render_files(api, user_templates, extensions)
+    except ApigenError as error:
+        raise relocate(error, api.source_pointers) from None
+
+
+def _render_files(
+    api: Api, user_templates: Path | None, extensions: tuple[Extension, ...]
+) -> dict[Path, str]:
     given = RenderInput(api=api, user_templates=user_templates, extensions=extensions)
     files: dict[Path, str] = {}
     for artifact in (*ARTIFACTS, *extension_artifacts(extensions)):

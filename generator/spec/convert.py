@@ -2,7 +2,9 @@
 
 Only what changes between the two is touched: `definitions` and global
 `parameters` move under `components`, every `$ref` follows them, body
-parameters become `requestBody`, `consumes`/`produces` become `content` maps, and
+parameters become `requestBody` (a shared body parameter, `$ref: #/parameters/body-...`
+as Kubernetes writes its DeleteOptions and Patch bodies, is inlined there: OpenAPI 3
+has no body parameters), `consumes`/`produces` become `content` maps, and
 non-body parameters get a `schema`. Schemas themselves are carried over as they
 are, so a `$ref` that carries its own description stays that way (the lowering
 stage reads both that and v3's `allOf: [{$ref}]` wrapper as the same thing).
@@ -57,8 +59,24 @@ def content_map(media_types: list[str], schema: dict[str, Any] | None) -> dict[s
     return {mt: ({"schema": schema} if schema is not None else {}) for mt in media_types}
 
 
+PARAMETER_REF = "#/components/parameters/"
+
+
+def shared_body(param: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any] | None:
+    """The global body parameter a (rewritten) `$ref` names, else None."""
+    ref = param.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith(PARAMETER_REF):
+        return None
+    target = shared.get(ref[len(PARAMETER_REF) :])
+    return target if isinstance(target, dict) and target.get("in") == "body" else None
+
+
 def convert_operation(
-    op: dict[str, Any], consumes: list[str], produces: list[str]
+    op: dict[str, Any],
+    consumes: list[str],
+    produces: list[str],
+    shared: dict[str, Any] | None = None,
+    path_body: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     consumes = op.get("consumes", consumes) or ["application/json"]
     produces = op.get("produces", produces) or ["application/json"]
@@ -68,7 +86,8 @@ def convert_operation(
         if k not in ("consumes", "produces", "parameters", "responses", "schemes")
     }
     params = []
-    for param in op.get("parameters", []):
+    for param in [*([path_body] if path_body else []), *op.get("parameters", [])]:
+        param = shared_body(param, shared or {}) or param
         if param.get("in") == "body":
             out["requestBody"] = {
                 "content": content_map(consumes, param.get("schema", {})),
@@ -101,20 +120,31 @@ def swagger2_to_openapi3(doc: dict[str, Any], source: str) -> dict[str, Any]:
     doc = rewrite_refs(doc)
     consumes = doc.get("consumes", [])
     produces = doc.get("produces", [])
+    raw_shared = doc.get("parameters")
+    shared: dict[str, Any] = raw_shared if isinstance(raw_shared, dict) else {}
     paths: dict[str, Any] = {}
     for path, item in doc.get("paths", {}).items():
         new_item: dict[str, Any] = {}
+        bodies = [
+            p
+            for p in item.get("parameters", [])
+            if (shared_body(p, shared) or p).get("in") == "body"
+        ]
         for key, value in item.items():
             if key in HTTP_METHODS:
-                new_item[key] = convert_operation(value, consumes, produces)
+                own = value.get("parameters", [])
+                has_body = any((shared_body(p, shared) or p).get("in") == "body" for p in own)
+                path_body = bodies[0] if bodies and not has_body else None
+                new_item[key] = convert_operation(value, consumes, produces, shared, path_body)
             elif key == "parameters":
-                new_item[key] = [convert_parameter(p) for p in value if p.get("in") != "body"]
+                new_item[key] = [convert_parameter(p) for p in value if p not in bodies]
             else:
                 new_item[key] = value
         paths[path] = new_item
     components: dict[str, Any] = {"schemas": doc.get("definitions", {})}
-    if doc.get("parameters"):
-        components["parameters"] = {k: convert_parameter(v) for k, v in doc["parameters"].items()}
+    non_body = {k: v for k, v in shared.items() if isinstance(v, dict) and v.get("in") != "body"}
+    if non_body:
+        components["parameters"] = {k: convert_parameter(v) for k, v in non_body.items()}
     if doc.get("securityDefinitions"):
         components["securitySchemes"] = doc["securityDefinitions"]
     out: dict[str, Any] = {

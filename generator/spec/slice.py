@@ -1,8 +1,10 @@
 """Stage 2, slice: the closure of one kind, as a small self-contained OpenAPI 3.0 document.
 
-The closure is the kind's schema, every schema it reaches through `$ref`, and
-every operation whose request body or response uses the kind, with their
-parameters resolved inline. A 4 MB upstream document thus costs what the slice
+The closure is the kind's operations (see `kind_operations`: its resource's
+every path and subresource, and whatever else sends or answers the kind), with
+their parameters resolved inline, and every schema the kind and those
+operations reach through `$ref` (its List, Status, DeleteOptions, Patch,
+WatchEvent, Scale, ...). A 4 MB upstream document thus costs what the slice
 costs in every later stage. Dotted Kubernetes names are shortened here
 (`io.k8s.api.authentication.v1.TokenRequest` -> `TokenRequest`), after slicing,
 so that `storage.v1.TokenRequest` elsewhere in the document collides with nothing.
@@ -10,6 +12,7 @@ so that `storage.v1.TokenRequest` elsewhere in the document collides with nothin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import ApigenError, pointer
@@ -17,6 +20,15 @@ from generator.ir.naming import short_schema_name
 from generator.spec.convert import HTTP_METHODS
 
 SCHEMA_PREFIX = "#/components/schemas/"
+
+
+def is_model_schema(schema: Any) -> bool:
+    """Objects with properties become classes; everything else is inlined."""
+    return (
+        isinstance(schema, dict)
+        and bool(schema.get("properties"))
+        and schema.get("type", "object") == "object"
+    )
 
 
 def ref_name(ref: str) -> str | None:
@@ -83,17 +95,33 @@ def iter_refs(node: Any, at: tuple[Any, ...] = ()) -> Any:
             yield from iter_refs(value, at + (i,))
 
 
-def schema_closure(schemas: dict[str, Any], root: str, source: str) -> list[str]:
-    """Names reachable from `root`, sorted; dangling refs and ref cycles are errors."""
+def schema_closure(
+    schemas: dict[str, Any], root: str | list[str], source: str, at: dict[str, str] | None = None
+) -> list[str]:
+    """Names reachable from `root` (one name or several), sorted.
+
+    A dangling ref is an error; so is a `$ref` cycle that never passes through
+    an object with properties (`A: {$ref: B}`, `B: {$ref: A}` names no type at
+    all). Recursion through a model (JSONSchemaProps' `properties` holding
+    JSONSchemaProps) is allowed: it becomes a self-referencing class.
+    `at` names where each root was referenced from, for errors.
+    """
     edges: dict[str, list[str]] = {}
-    pending = [root]
+    pending = [root] if isinstance(root, str) else list(root)
+    for name in pending:
+        if name not in schemas:
+            raise ApigenError(
+                f"dangling $ref {schema_ref(name)!r}",
+                source=source,
+                pointer=(at or {}).get(name, pointer("components", "schemas")),
+            )
     while pending:
         name = pending.pop()
         if name in edges:
             continue
         edges[name] = []
-        for ref, at in iter_refs(schemas[name]):
-            where = pointer("components", "schemas", name, *at)
+        for ref, tokens in iter_refs(schemas[name]):
+            where = pointer("components", "schemas", name, *tokens)
             target = ref_name(ref)
             if target is None:
                 raise ApigenError(
@@ -105,35 +133,42 @@ def schema_closure(schemas: dict[str, Any], root: str, source: str) -> list[str]
                 raise ApigenError(f"dangling $ref {ref!r}", source=source, pointer=where)
             edges[name].append(target)
             pending.append(target)
-    reject_cycles(edges, source)
+    reject_cycles(
+        {
+            n: [t for t in targets if not is_model_schema(schemas[t])]
+            for n, targets in edges.items()
+        },
+        source,
+    )
     return sorted(edges)
 
 
 def reject_cycles(edges: dict[str, list[str]], source: str) -> None:
-    """Recursive schemas cannot become flat models and straight-line validators."""
+    """A cycle in `edges` is an error; an explicit stack, so deep schemas cannot overflow."""
     state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-
-    def visit(name: str, trail: list[str]) -> None:
-        state[name] = 1
-        for target in edges[name]:
+    for start in sorted(edges):
+        if start in state:
+            continue
+        trail: list[str] = [start]
+        cursors = [iter(edges[start])]
+        state[start] = 1
+        while cursors:
+            target = next(cursors[-1], None)
+            if target is None:
+                state[trail.pop()] = 2
+                cursors.pop()
+                continue
             if state.get(target) == 1:
-                cycle = (
-                    " -> ".join(trail[trail.index(target) :] + [name, target])
-                    if target in trail
-                    else f"{name} -> {target}"
-                )
+                cycle = " -> ".join(trail[trail.index(target) :] + [target])
                 raise ApigenError(
                     f"$ref cycle: {cycle}",
                     source=source,
-                    pointer=pointer("components", "schemas", name),
+                    pointer=pointer("components", "schemas", trail[-1]),
                 )
             if target not in state:
-                visit(target, trail + [name])
-        state[name] = 2
-
-    for name in sorted(edges):
-        if name not in state:
-            visit(name, [])
+                state[target] = 1
+                trail.append(target)
+                cursors.append(iter(edges.get(target, [])))
 
 
 def resolve_parameter(
@@ -159,20 +194,71 @@ def uses_schema(operation: dict[str, Any], ref: str) -> bool:
     return False
 
 
-def slice_operations(doc: dict[str, Any], kind_ref: str, source: str) -> dict[str, Any]:
+def kind_gvks(schema: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [
+        (str(g.get("group", "")), str(g.get("version", "")), str(g.get("kind", "")))
+        for g in schema.get("x-kubernetes-group-version-kind", [])
+        if isinstance(g, dict)
+    ]
+
+
+def op_gvk(op: Any) -> tuple[str, str, str] | None:
+    raw = op.get("x-kubernetes-group-version-kind") if isinstance(op, dict) else None
+    if not isinstance(raw, dict):
+        return None
+    return (str(raw.get("group", "")), str(raw.get("version", "")), str(raw.get("kind", "")))
+
+
+def kind_operations(doc: dict[str, Any], roots: list[str]) -> dict[str, set[str]]:
+    """The operations of the kinds, by path: which methods to keep.
+
+    The rule (docs/kinds.md): an operation belongs to a kind when its
+    `x-kubernetes-group-version-kind` is the kind's, or its request body or a
+    response is the kind's schema; and every operation on a path of a resource
+    the kind is served as (`.../PLURAL`, `.../PLURAL/{name}`, the deprecated
+    `/watch/` paths, and subresources `.../PLURAL/{name}/SUB`, whatever kind
+    those answer: Scale, Eviction, ...) belongs to it too.
+    """
+    from generator.ir.kubernetes import parse_path  # the ir stage owns Kubernetes' path rules
+
+    schemas = doc.get("components", {}).get("schemas", {})
+    wanted = {gvk for root in roots for gvk in kind_gvks(schemas.get(root, {}))}
+    refs = {schema_ref(root) for root in roots}
+    keep: dict[str, set[str]] = {}
+    served: set[tuple[str, str, str]] = set()
+    items = [
+        (path, item)
+        for path, item in sorted(doc.get("paths", {}).items())
+        if isinstance(item, dict)
+    ]
+    for path, item in items:
+        for method, op in item.items():
+            if method not in HTTP_METHODS or not isinstance(op, dict):
+                continue
+            if op_gvk(op) in wanted or any(uses_schema(op, ref) for ref in refs):
+                keep.setdefault(path, set()).add(method)
+                info = parse_path(path)
+                if info is not None and not info.subresource and op_gvk(op) in wanted:
+                    served.add((info.group, info.version, info.plural))
+    for path, item in items:
+        info = parse_path(path)
+        if info is not None and (info.group, info.version, info.plural) in served:
+            keep.setdefault(path, set()).update(m for m in item if m in HTTP_METHODS)
+    return keep
+
+
+def slice_operations(doc: dict[str, Any], roots: list[str], source: str) -> dict[str, Any]:
     components = doc.get("components", {})
     paths: dict[str, Any] = {}
-    for path, item in sorted(doc.get("paths", {}).items()):
-        ops = {m: op for m, op in item.items() if m in HTTP_METHODS and uses_schema(op, kind_ref)}
-        if not ops:
-            continue
+    for path, methods in sorted(kind_operations(doc, roots).items()):
+        item = doc["paths"][path]
         shared = [
             resolve_parameter(p, components, source, pointer("paths", path, "parameters", i))
             for i, p in enumerate(item.get("parameters", []))
         ]
         new_item: dict[str, Any] = {"parameters": shared} if shared else {}
-        for method, op in ops.items():
-            op = dict(op)
+        for method in sorted(methods):
+            op = dict(item[method])
             if "parameters" in op:
                 op["parameters"] = [
                     resolve_parameter(
@@ -183,6 +269,17 @@ def slice_operations(doc: dict[str, Any], kind_ref: str, source: str) -> dict[st
             new_item[method] = op
         paths[path] = new_item
     return paths
+
+
+def operation_schemas(paths: dict[str, Any]) -> dict[str, str]:
+    """Every schema the sliced operations name (bodies, responses, parameters), with where."""
+    found: dict[str, str] = {}
+    for path, item in paths.items():
+        for ref, tokens in iter_refs(item):
+            name = ref_name(ref)
+            if name is not None:
+                found.setdefault(name, pointer("paths", path, *tokens))
+    return found
 
 
 def rename_refs(node: Any, renames: dict[str, str]) -> Any:
@@ -213,18 +310,28 @@ def shorten_names(names: list[str], source: str) -> dict[str, str]:
     return renames
 
 
-def slice_kind(
-    doc: dict[str, Any], kind: str, group_version: str | None, source: str
-) -> tuple[dict[str, Any], str]:
-    """The sliced document and the (short) schema name of the kind."""
+@dataclass(frozen=True)
+class Slice:
+    """A sliced document, its kinds' (short) schema names, and the names it renamed."""
+
+    document: dict[str, Any]
+    roots: tuple[str, ...]  # short names, the primary kind first
+    renames: dict[str, str]  # the document's schema name -> the slice's short name
+
+
+def slice_kinds(
+    doc: dict[str, Any], kinds: tuple[str, ...], group_version: str | None, source: str
+) -> Slice:
+    """The closure of several kinds of one group-version, shared schemas once."""
     schemas = doc.get("components", {}).get("schemas", {})
     if not isinstance(schemas, dict):
         raise ApigenError(
             "components.schemas is not an object", source=source, pointer="/components/schemas"
         )
-    root = find_kind(schemas, kind, group_version, source)
-    names = schema_closure(schemas, root, source)
-    paths = slice_operations(doc, schema_ref(root), source)
+    roots = list(dict.fromkeys(find_kind(schemas, kind, group_version, source) for kind in kinds))
+    paths = slice_operations(doc, roots, source)
+    used = operation_schemas(paths)
+    names = schema_closure(schemas, [*roots, *sorted(used)], source, used)
     renames = shorten_names(names, source)
     components: dict[str, Any] = {"schemas": {renames[n]: schemas[n] for n in names}}
     security_schemes = doc.get("components", {}).get("securitySchemes")
@@ -235,4 +342,12 @@ def slice_kind(
         sliced["security"] = doc["security"]
     sliced["paths"] = paths
     sliced["components"] = components
-    return rename_refs(sliced, renames), renames[root]
+    return Slice(rename_refs(sliced, renames), tuple(renames[r] for r in roots), renames)
+
+
+def slice_kind(
+    doc: dict[str, Any], kind: str, group_version: str | None, source: str
+) -> tuple[dict[str, Any], str]:
+    """The sliced document and the (short) schema name of the kind."""
+    sliced = slice_kinds(doc, (kind,), group_version, source)
+    return sliced.document, sliced.roots[0]

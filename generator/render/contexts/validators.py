@@ -56,10 +56,11 @@ _APPLIES_TO = {
 # Kinds whose strict-mode null is accepted even when required: the community
 # schemas make every definition (objects, Time) nullable, and an untyped schema
 # accepts any value.
-_NULLABLE_KINDS = ("model", "datetime", "object", "any")
+_NULLABLE_KINDS = ("model", "datetime", "object", "any", "union")
 _JSON_TYPE_NAMES = {
     "string": "string", "datetime": "string", "integer": "integer", "number": "number",
     "boolean": "boolean", "array": "array", "map": "object", "object": "object", "model": "object",
+    "int-or-string": "integer or string", "quantity": "string or number", "union": "object",
 }  # fmt: skip
 
 
@@ -154,6 +155,8 @@ def value_context(
     expression of its field path, evaluated only when an error is reported;
     `prefix_expr` is the path prefix handed to a nested model (`spec.`).
     """
+    if ref.kind == "microtime":  # checked as any RFC 3339 date-time; only its output differs
+        ref = TypeRef("datetime", format=ref.format, nullable=ref.nullable)
     node: dict[str, Any] = {
         "kind": ref.kind,
         "var": var,
@@ -166,6 +169,11 @@ def value_context(
         "checker": checker_name(ref.model) if ref.model else "",
         "prefix_expr": prefix_expr or f'{field_expr} + "."',
         "item": None,
+        # A union's members, each checked as its own value when the JSON type is its.
+        "options": [
+            value_context(option, (), var, field_expr, depth, constants, prefix_expr)
+            for option in ref.options
+        ],
     }
     if ref.item is not None and ref.item.kind != "any":
         # Items and map values: null is accepted in both modes (the community schemas make them nullable).

@@ -31,6 +31,14 @@ def type_schema(ref: TypeRef) -> dict[str, Any]:
         schema = {"$ref": SCHEMA_REF + str(ref.model)}
     elif ref.kind == "datetime":
         schema = {"type": "string", "format": "date-time"}
+    elif ref.kind == "microtime":  # keeps its microseconds on the way out (_types.py)
+        schema = {"type": "string", "format": "date-time", "x-python-type": "MicroTime"}
+    elif ref.kind == "int-or-string":  # 80 stays 80, "http" and "25%" stay strings
+        schema = {"anyOf": [{"type": "integer"}, {"type": "string"}]}
+    elif ref.kind == "quantity":  # "500m" stays a string, 2 and 0.5 stay numbers
+        schema = {"anyOf": [{"type": "integer"}, {"type": "number"}, {"type": "string"}]}
+    elif ref.kind == "union":
+        schema = {"anyOf": [type_schema(option) for option in ref.options]}
     elif ref.kind in ("string", "integer", "number", "boolean"):
         schema = {"type": ref.kind}
         if ref.format and ref.kind != "string":
@@ -48,6 +56,27 @@ def type_schema(ref: TypeRef) -> dict[str, Any]:
     if ref.nullable:
         schema["nullable"] = True
     return schema
+
+
+def uses_kind(api: Api, kind: str) -> bool:
+    """True when a field of some model has this type kind, at any depth."""
+    pending = [f.type for m in api.models for f in m.fields]
+    while pending:
+        ref = pending.pop()
+        if ref.kind == kind:
+            return True
+        pending.extend(ref.options)
+        if ref.item is not None:
+            pending.append(ref.item)
+    return False
+
+
+def base_imports(api: Api) -> dict[str, tuple[str, ...]]:
+    """What models.py imports from the package's fixed modules, by module."""
+    imports: dict[str, tuple[str, ...]] = {"_base": ("KubeModel",)}
+    if uses_kind(api, "microtime"):
+        imports["_types"] = ("MicroTime",)
+    return imports
 
 
 def field_doc(field: Field) -> str:
