@@ -163,8 +163,8 @@ SERVER_ERRORS = [
     (("builder", "--duration", "5m"),
      'TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 300: '
      "may not specify a duration less than 10 minutes"),
-    (("builder", "--duration", "5000000h"),
-     'TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 18000000000: '
+    (("builder", "--duration", "1200000h"),
+     'TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 4320000000: '
      "may not specify a duration larger than 2^32 seconds"),
     (("nope", "--duration", "5m"), 'serviceaccounts "nope" not found'),
     (("builder", "--bound-object-kind", "Pod", "--bound-object-name", "p-other"),
@@ -212,6 +212,14 @@ FLAG_ERRORS = [
      "error: --bound-object-name is required if --bound-object-kind is provided"),
     (("builder", "--duration", "-1s"), "error: --duration must be greater than or equal to 0"),
     (("builder", "--duration", "1500ms"), "error: --duration cannot be expressed in units less than seconds"),
+    (("builder", "--duration", "5000000h"),  # over Go's int64 of nanoseconds
+     'error: invalid argument "5000000h" for "--duration" flag: time: invalid duration "5000000h"'),
+    (("builder", "--duration", "5"),
+     'error: invalid argument "5" for "--duration" flag: time: missing unit in duration "5"'),
+    (("builder", "--duration", "5d"),
+     'error: invalid argument "5d" for "--duration" flag: time: unknown unit "d" in duration "5d"'),
+    (("builder", "--foo"), "error: unknown flag: --foo"),
+    (("builder", "-o", "jsonpath"), "error: template format specified but no template given"),
     (("builder", "--duration", "soon"),
      'error: invalid argument "soon" for "--duration" flag: time: invalid duration "soon"'),
     (("builder", "-o", "bogus"),

@@ -21,29 +21,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ._gotext import go_object_meta
 from ._status import ApiError
 
 FIELD_MANAGER_MAX_BYTES = 128
 FIELD_VALIDATION = ("", "Ignore", "Strict", "Warn")
 SCHEME = "pkg/api/legacyscheme/scheme.go:30"
-# ObjectMeta's fields in Go's order, which is the order JSON answers write them in.
-OBJECT_META_ORDER = (
-    "name",
-    "generateName",
-    "namespace",
-    "selfLink",
-    "uid",
-    "resourceVersion",
-    "generation",
-    "creationTimestamp",
-    "deletionTimestamp",
-    "deletionGracePeriodSeconds",
-    "labels",
-    "annotations",
-    "ownerReferences",
-    "finalizers",
-    "managedFields",
-)
 # What the managed-fields updater strips before it records fields (StripMetaManager).
 _STRIPPED_META = frozenset(
     {"name", "namespace", "creationTimestamp", "selfLink", "uid", "generation"}
@@ -355,10 +338,4 @@ def _fields_of(value: dict[str, Any], top: bool = False) -> dict[str, Any]:
 
 def ordered_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
     """ObjectMeta in Go's field order, empty (omitempty) fields left out."""
-    known = {
-        key: metadata[key]
-        for key in OBJECT_META_ORDER
-        if metadata.get(key) not in (None, "", {}, [])
-    }
-    known.update({k: v for k, v in metadata.items() if k not in OBJECT_META_ORDER})
-    return known
+    return go_object_meta(metadata)

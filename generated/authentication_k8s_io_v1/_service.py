@@ -292,7 +292,10 @@ def _is_validation_error(error: validators.FieldError) -> bool:
 
 def _decode_reason(error: validators.FieldError) -> str:
     if error.detail == "must be an RFC 3339 date-time":
-        return f'parsing time {_go_quote(str(error.value))} as "2006-01-02T15:04:05Z07:00": cannot parse {_go_quote(str(error.value))} as "2006"'
+        value = _go_quote(str(error.value))
+        return (
+            f'parsing time {value} as "2006-01-02T15:04:05Z07:00": cannot parse {value} as "2006"'
+        )
     parents, go_type = _go_field(error.field)
     return type_error_reason(error.field, error.value, error.detail, parents, go_type)
 

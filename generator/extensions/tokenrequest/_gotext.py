@@ -25,12 +25,35 @@ _GO_ESCAPES = {
 _GO_BOOLEANS = frozenset({"y", "Y", "n", "N"})
 
 
-def go_json(data: Any, indent: int = 0) -> str:
-    """`json.Marshal` (with `indent`, `json.MarshalIndent`) of the JSON form `data`."""
+# ObjectMeta's fields in Go's order, which is the order JSON answers write them in.
+OBJECT_META_ORDER = (
+    "name",
+    "generateName",
+    "namespace",
+    "selfLink",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "labels",
+    "annotations",
+    "ownerReferences",
+    "finalizers",
+    "managedFields",
+)
+
+
+def go_json(data: Any, indent: int = 0, sort_keys: bool = False) -> str:
+    """`json.Marshal` (with `indent`, `json.MarshalIndent`) of the JSON form `data`.
+
+    `sort_keys` writes objects as Go writes a `map` (kubectl's jsonpath output).
+    """
     if indent:
-        text = json.dumps(data, ensure_ascii=False, indent=indent)
+        text = json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=sort_keys)
     else:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
     for character, escaped in _GO_ESCAPES.items():
         text = text.replace(character, escaped)  # only ever inside strings
     return text
@@ -57,3 +80,15 @@ def go_yaml(data: Any) -> str:
     return yaml.dump(
         data, Dumper=_GoYamlDumper, sort_keys=True, default_flow_style=False, allow_unicode=True
     )
+
+
+def go_object_meta(metadata: dict[str, Any]) -> dict[str, Any]:
+    """ObjectMeta in Go's field order, empty (omitempty) fields left out."""
+    ordered = {
+        key: metadata[key]
+        for key in OBJECT_META_ORDER
+        if metadata.get(key) not in (None, "", {}, [])
+        and not (key == "generation" and not metadata[key])
+    }
+    ordered.update({k: v for k, v in metadata.items() if k not in OBJECT_META_ORDER})
+    return ordered
