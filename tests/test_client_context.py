@@ -17,8 +17,13 @@ from generator.render.tools.format import ruff_binary
 def test_tokenrequest_gets_its_operation_and_the_create_token_convenience():
     target = resolve_target(None)
     context = client_context(build_api(target), target_extensions(target))
-    [method] = context.methods
-    assert method.python_name == "create_namespaced_service_account_token"
+    by_name = {m.python_name: m for m in context.methods}
+    assert set(by_name) == {
+        "create_namespaced_service_account_token",
+        "create_token_review",
+        "create_self_subject_review",
+    }  # the default package holds TokenReview and SelfSubjectReview too (branch kinds)
+    method = by_name["create_namespaced_service_account_token"]
     assert (method.verb, method.validator, method.named, method.namespaced) == (
         "create",
         "validate_token_request",
@@ -31,7 +36,7 @@ def test_tokenrequest_gets_its_operation_and_the_create_token_convenience():
         "fieldValidation",
         "pretty",
     ]
-    [resource] = context.resources
+    [resource] = [r for r in context.resources if r.kind == "TokenRequest"]
     assert (resource.plural, resource.subresource, resource.kind) == (
         "serviceaccounts",
         "token",

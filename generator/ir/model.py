@@ -281,6 +281,18 @@ class Api:
     # Internal pointer prefix -> the pointer in the user's file (see generator.spec.sourcemap).
     source_pointers: tuple[tuple[str, str], ...] = ()
 
+    def uses_type(self, kind: str) -> bool:
+        """True when a field of some model has this type kind, at any depth (items, unions)."""
+        pending = [f.type for m in self.models for f in m.fields]
+        while pending:
+            ref = pending.pop()
+            if ref.kind == kind:
+                return True
+            pending.extend(ref.options)
+            if ref.item is not None:
+                pending.append(ref.item)
+        return False
+
     def model(self, name: str) -> Model:
         for model in self.models:
             if model.name == name:

@@ -29,6 +29,8 @@ from generator.ir.model import INT64_MAX, INT64_MIN, Api, Constraint, Field, Mod
 from generator.ir.naming import snake_case, validator_name
 from generator.render.text import py_string
 
+# What kube-apiserver accepts as a resource quantity (k8s.io/apimachinery/pkg/api/resource).
+QUANTITY_REGEX = r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$"
 # Integer formats and the range a value of each must fit.
 _INTEGER_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (INT64_MIN, INT64_MAX)}
 # Comparisons: what is compared (the value, or its length), the operator under which
@@ -184,7 +186,7 @@ def value_context(
         )
     # Whether anything is checked once the value has the right JSON type.
     node["has_more_checks"] = bool(
-        node["int_range"] or node["checks"] or node["item"] or ref.kind == "datetime"
+        node["int_range"] or node["checks"] or node["item"] or ref.kind in ("datetime", "quantity")
     )
     return node
 
@@ -267,6 +269,10 @@ def validators_context(api: Api) -> dict[str, Any]:
         "models": models,
         "root": root,
         **constants.template_data(),
+        "quantity_regex": py_string(QUANTITY_REGEX) if api.uses_type("quantity") else "",
+        "quantity_detail": py_string(
+            f"quantities must match the regular expression '{QUANTITY_REGEX}'"
+        ),
         "group": py_string(api.kind.group),
         "kind": py_string(api.kind.kind),
     }

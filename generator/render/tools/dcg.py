@@ -58,23 +58,10 @@ def type_schema(ref: TypeRef) -> dict[str, Any]:
     return schema
 
 
-def uses_kind(api: Api, kind: str) -> bool:
-    """True when a field of some model has this type kind, at any depth."""
-    pending = [f.type for m in api.models for f in m.fields]
-    while pending:
-        ref = pending.pop()
-        if ref.kind == kind:
-            return True
-        pending.extend(ref.options)
-        if ref.item is not None:
-            pending.append(ref.item)
-    return False
-
-
 def base_imports(api: Api) -> dict[str, tuple[str, ...]]:
     """What models.py imports from the package's fixed modules, by module."""
     imports: dict[str, tuple[str, ...]] = {"_base": ("KubeModel",)}
-    if uses_kind(api, "microtime"):
+    if api.uses_type("microtime"):
         imports["_types"] = ("MicroTime",)
     return imports
 
