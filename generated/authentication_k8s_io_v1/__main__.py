@@ -10,6 +10,7 @@
     create-token SA [-n NS] [--audience A ...] [--duration 1h]
         [--bound-object-kind K --bound-object-name N [--bound-object-uid U]]
         [-o json|yaml|name|jsonpath=TEMPLATE]
+    review-token TOKEN [--audience A ...] [-o json|yaml]
 
 
 Errors print `error: ...` on stderr and exit 1, as kubectl does; control characters
@@ -31,7 +32,7 @@ import httpx
 from ._errors import ApiWarning, printable
 from ._gotext import go_json, go_object_meta, go_yaml
 from .client import ApiError, Client, ConfigError
-from .models import BoundObjectReference
+from .models import BoundObjectReference, TokenReview
 
 
 class UsageError(Exception):
@@ -113,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--context", help="the kubeconfig context (default: its current-context)")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     _add_create_token(commands)
+    _add_review_token(commands)
 
     return parser
 
@@ -377,6 +379,45 @@ def _jsonpath_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     return go_json(value, sort_keys=True)
+
+
+def _add_review_token(commands: argparse._SubParsersAction[Any]) -> None:
+    command = commands.add_parser(
+        "review-token",
+        help="ask the API server who a bearer token belongs to (TokenReview)",
+        description="Create a TokenReview and print it; exit 1 when the token is not authenticated.",
+    )
+    command.add_argument("token", metavar="TOKEN", help="the bearer token to review")
+    command.add_argument(
+        "--audience", action="append", default=[], help="an audience the token must be for"
+    )
+    command.add_argument("-o", "--output", choices=["json", "yaml"], default="json")
+    command.add_argument("--kubeconfig", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    command.add_argument("--context", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    command.set_defaults(run=_review_token)
+
+
+def _review_token(client: Client, args: argparse.Namespace) -> str:
+    """The TokenReview as the server answered it; a token it does not authenticate exits 1."""
+    spec: dict[str, Any] = {"token": args.token}
+    if args.audience:
+        spec["audiences"] = args.audience
+    try:
+        reviewed = client.create_token_review(TokenReview.model_validate({"spec": spec}))
+    except (ApiError, httpx.HTTPError) as error:
+        raise ValueError(f"failed to review the token: {error}") from None
+    printed = reviewed.to_dict()
+    ordered = {
+        key: printed[key]
+        for key in ("kind", "apiVersion", "metadata", "spec", "status")
+        if key in printed
+    }
+    text = go_json(ordered, indent=4) + "\n" if args.output == "json" else go_yaml(ordered)
+    if not (reviewed.status and reviewed.status.authenticated):
+        sys.stdout.write(printable(text))
+        reason = reviewed.status.error if reviewed.status and reviewed.status.error else ""
+        raise ValueError("the token is not authenticated" + (f": {reason}" if reason else ""))
+    return text
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import json
 import re
 import time
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +37,7 @@ from ._create_handler import (
     type_error_reason,
 )
 from ._status import ApiError, not_found
+from ._token_review import Reviewed, ReviewError, ServiceAccountTokens, review_status
 from ._tokens import ObjectRef, TokenGrant
 
 API_VERSION = "authentication.k8s.io/v1"
@@ -290,22 +291,24 @@ def _is_validation_error(error: validators.FieldError) -> bool:
     return not error.field.startswith("spec.boundObjectRef.")
 
 
-def _decode_reason(error: validators.FieldError) -> str:
+def _decode_reason(
+    error: validators.FieldError, root: type[KubeModel] = models.TokenRequest
+) -> str:
     if error.detail == "must be an RFC 3339 date-time":
         value = _go_quote(str(error.value))
         return (
             f'parsing time {value} as "2006-01-02T15:04:05Z07:00": cannot parse {value} as "2006"'
         )
-    parents, go_type = _go_field(error.field)
+    parents, go_type = _go_field(error.field, root)
     return type_error_reason(error.field, error.value, error.detail, parents, go_type)
 
 
 _PATH_PART = re.compile(r"\[[^\]]*\]|[^.\[]+")
 
 
-def _go_field(field: str) -> tuple[list[str], str]:
+def _go_field(field: str, root: type[KubeModel]) -> tuple[list[str], str]:
     """The Go structs along `field` and the Go type at its end, read from the models."""
-    current: Any = models.TokenRequest
+    current: Any = root
     parents = [current.__name__]
     for part in _PATH_PART.findall(field):
         if part.startswith("["):
@@ -415,3 +418,86 @@ def _gvk_string(api_version: str, kind: str) -> str:
         return f"/, Kind={kind}"
     group, _, version = api_version.rpartition("/")
     return f"{group}/{version}, Kind={kind}"
+
+
+class TokenReviewService:
+    """Reviews bearer tokens as kube-apiserver's TokenReview does: the token file's users
+    (for the API audiences only), then the service-account JWTs this server issued."""
+
+    def __init__(self, authenticator: Callable[[str], Any], tokens: ServiceAccountTokens):
+        self.authenticator = authenticator
+        self.tokens = tokens
+
+    def authenticate(self, token: str) -> Reviewed | None:
+        """The caller behind a bearer token, for the API server's own audiences; None if unknown."""
+        reviewed, _ = self.review(token, ())
+        return reviewed
+
+    def review(self, token: str, audiences: Sequence[str]) -> tuple[Reviewed | None, str]:
+        """Who the token is, or None and the error kube-apiserver reports (maybe empty)."""
+        requested = tuple(audiences) or self.tokens.api_audiences
+        user = self.authenticator(token)
+        if user is not None:
+            accepted = tuple(a for a in self.tokens.api_audiences if a in requested)
+            if accepted:
+                return Reviewed(user.name, user.uid, tuple(user.groups), {}, accepted), ""
+        try:
+            return self.tokens.review(token, requested), ""
+        except ReviewError as error:
+            return None, str(error)
+
+    def create(self, request: CreateRequest) -> Created:
+        """The TokenReview with its status; only a body that does not decode is an HTTP error."""
+        created = Created(body={})
+        try:
+            data = _decode_review(request, created.warnings)
+            check_namespace(data, "")
+            given = data.get("spec")
+            spec: dict[str, Any] = given if isinstance(given, dict) else {}
+            token = spec.get("token") or ""
+            if not token:
+                raise ApiError(400, "token is required for TokenReview in authentication")
+            audiences = list(spec.get("audiences") or [])
+            reviewed, error = self.review(token, audiences)
+            metadata = ordered_metadata(dict(data.get("metadata") or {}))
+            created.body = {
+                "kind": "TokenReview",
+                "apiVersion": API_VERSION,
+                "metadata": {"creationTimestamp": None, **metadata},
+                "spec": {"token": token, **({"audiences": audiences} if audiences else {})},
+                "status": review_status(reviewed, error),
+            }
+        except ApiError as error:
+            error.warnings = created.warnings
+            raise
+        return created
+
+
+def _decode_review(request: CreateRequest, warnings: list[str]) -> dict[str, Any]:
+    """The serializer's checks for a TokenReview body, as `TokenRequestService._decode` does them."""
+    data = request.data
+    api_version, kind = interpret(data, request.body, "TokenReview")
+    api_version, kind = api_version or API_VERSION, kind or "TokenReview"
+    version = api_version.rpartition("/")[2]
+    if (api_version, kind) != (API_VERSION, "TokenReview"):
+        reason = f'no kind "{kind}" is registered for version "{api_version}" in scheme "{SCHEME}"'
+        raise cannot_handle(kind, version, "TokenReview", reason)
+    unknown: list[str] = []
+    errors = [
+        e
+        for e in validators.validate_token_review(data, unknown=unknown)
+        if e.origin in ("type", "format")
+    ]
+    if errors:
+        raise cannot_handle(
+            "TokenReview", version, "TokenReview", _decode_reason(errors[0], models.TokenReview)
+        )
+    problems = field_problems(data, request.pairs, unknown)
+    if problems and request.options.field_validation == "Strict":
+        raise cannot_handle(
+            "TokenReview", version, "TokenReview", "strict decoding error: " + ", ".join(problems)
+        )
+    if request.options.field_validation == "Warn":
+        warnings.extend(problems)
+    drop_fields(data, unknown)
+    return data

@@ -54,19 +54,24 @@ def media_type(header: str) -> str:
     return header.split(";", 1)[0].strip().lower()
 
 
-def request_media_type(content_type: str) -> str:
+def request_media_type(content_type: str, protobuf: bool = True) -> str:
     """The body's media type (JSON when unset), or 415 for one the server does not read."""
     kind = media_type(content_type) or JSON
-    if kind not in MEDIA_TYPES:
+    readable = _media_types(protobuf)
+    if kind not in readable:
         raise ApiError(
             415,
             "the body of the request was in an unknown format - accepted media types include: "
-            + ", ".join(MEDIA_TYPES),
+            + ", ".join(readable),
         )
     return kind
 
 
-def decode_body(body: bytes, kind: str) -> tuple[Any, Pairs | None]:
+def _media_types(protobuf: bool) -> tuple[str, ...]:
+    return MEDIA_TYPES if protobuf else tuple(m for m in MEDIA_TYPES if m != PROTOBUF)
+
+
+def decode_body(body: bytes, kind: str, expected: str = KIND) -> tuple[Any, Pairs | None]:
     """The JSON form of a body and, for JSON, its objects as `Pairs` in document order.
 
     A body whose kind cannot even be read is the serializer's 400 (`the object
@@ -74,28 +79,28 @@ def decode_body(body: bytes, kind: str) -> tuple[Any, Pairs | None]:
     """
     if kind == PROTOBUF:
         if not body:
-            raise unrecognized(KIND, "empty data", body)
+            raise unrecognized(expected, "empty data", body)
         try:
             return _proto.decode(body), None
         except ValueError as exc:
-            raise unrecognized(KIND, _one_line(exc), body) from None
+            raise unrecognized(expected, _one_line(exc), body) from None
     if kind == YAML:
         try:
             data = yaml.load(body, Loader=_JsonYamlLoader)  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as exc:
             raise unrecognized(
-                KIND, f"error converting YAML to JSON: yaml: {_one_line(exc)}", body
+                expected, f"error converting YAML to JSON: yaml: {_one_line(exc)}", body
             ) from None
         return ({} if data is None else data), None
     try:
         pairs = json.loads(body, object_pairs_hook=Pairs)
     except UnicodeDecodeError:
         raise unrecognized(
-            KIND, "couldn't get version/kind; json parse error: invalid UTF-8", body
+            expected, "couldn't get version/kind; json parse error: invalid UTF-8", body
         ) from None
     except json.JSONDecodeError as exc:
         reason = "couldn't get version/kind; json parse error: " + json_parse_error(exc)
-        raise unrecognized(KIND, reason, body) from None
+        raise unrecognized(expected, reason, body) from None
     return _without_lone_surrogates(_objects(pairs)), pairs
 
 
@@ -108,17 +113,18 @@ def _objects(node: Any) -> Any:
     return node
 
 
-def reply_format(accept: str, pretty: bool = False) -> ReplyFormat:
+def reply_format(accept: str, pretty: bool = False, protobuf: bool = True) -> ReplyFormat:
     """The first media type of `Accept` the server writes (JSON for `*/*` or none); 406 if none."""
     if not accept.strip():
         return ReplyFormat(JSON, pretty)
+    writable = _media_types(protobuf)
     for kind, params in _accepted(accept):
         pretty_here = pretty or params.get("pretty") in ("1", "true")
-        if kind in MEDIA_TYPES:
+        if kind in writable:
             return ReplyFormat(kind, pretty_here)
         if kind in ("*/*", "application/*"):
             return ReplyFormat(JSON, pretty_here)
-    raise ApiError(406, f"only the following media types are accepted: {', '.join(MEDIA_TYPES)}")
+    raise ApiError(406, f"only the following media types are accepted: {', '.join(writable)}")
 
 
 def response_type(accept: str) -> str:

@@ -37,8 +37,9 @@ from ._auth import (
 from ._backend import Backend, InMemoryBackend, load_objects
 from ._create_handler import create_options
 from ._gotext import go_json
-from ._service import CreateRequest, TokenPolicy, TokenRequestService
+from ._service import CreateRequest, TokenPolicy, TokenRequestService, TokenReviewService
 from ._status import ApiError, status_body
+from ._token_review import ServiceAccountTokens
 from ._tokens import (
     DISCOVERY_PATH,
     JWKS_PATH,
@@ -77,6 +78,13 @@ def create_app(
         tuple(api_audiences) or (backend.issuer,), max_expiration_seconds, extend_expiration
     )
     service = TokenRequestService(backend, policy)
+    reviews = TokenReviewService(
+        authenticator,
+        ServiceAccountTokens(backend.issuer, backend.jwks, backend.get, policy.api_audiences),
+    )
+    authenticator = _either(
+        authenticator, reviews
+    )  # the server's own service-account tokens log in too
     app = FastAPI(
         title="Kubernetes authentication.k8s.io/v1 API",
         openapi_url="/openapi.json",
@@ -186,6 +194,35 @@ def create_app(
         )
         return _with_warnings(response, created.warnings)
 
+    @app.post(
+        "/apis/authentication.k8s.io/v1/tokenreviews",
+        operation_id="createAuthenticationV1TokenReview",
+        status_code=201,
+    )
+    async def create_token_review(request: Request) -> Response:
+        user: User = request.state.user
+        attributes = RequestAttributes(
+            verb="create", namespace="", resource="tokenreviews", subresource="", name="",
+            group="authentication.k8s.io",
+        )  # fmt: skip
+        if not authorizer(user, attributes):
+            raise _forbidden(user, attributes)
+        # The package's .proto has no TokenReview message: JSON and YAML only.
+        reply = _wire.reply_format(
+            request.headers.get("accept", ""), _pretty(request), protobuf=False
+        )
+        media = _wire.request_media_type(request.headers.get("content-type", ""), protobuf=False)
+        body = await _read_body(request)
+        options = create_options(request.query_params.multi_items())
+        data, pairs = _wire.decode_body(body, media, "TokenReview")
+        created = reviews.create(
+            CreateRequest(data, body, pairs, options, request.headers.get("user-agent", ""))
+        )
+        response = Response(
+            _wire.encode(created.body, reply), status_code=201, media_type=reply.media_type
+        )
+        return _with_warnings(response, created.warnings)
+
     @app.get(DISCOVERY_PATH, include_in_schema=False)
     def openid_configuration() -> Response:
         document = discovery_document(backend.issuer, backend.jwks())
@@ -204,6 +241,21 @@ def create_app(
         )
 
     return app
+
+
+def _either(authenticator: Authenticator, reviews: TokenReviewService) -> Authenticator:
+    """The token file's users first, then the service accounts of the tokens this server signed."""
+
+    def authenticate(token: str) -> User | None:
+        user = authenticator(token)
+        if user is not None:
+            return user
+        reviewed = reviews.authenticate(token)
+        if reviewed is None:
+            return None
+        return User(reviewed.username, reviewed.uid, (*reviewed.groups, "system:authenticated"))
+
+    return authenticate
 
 
 def _user(request: Request, authenticator: Authenticator, anonymous_auth: bool) -> User:
@@ -286,11 +338,24 @@ def _forbidden(user: User, attributes: RequestAttributes) -> ApiError:
         if attributes.subresource
         else attributes.resource
     )
+    qualified = (
+        f"{attributes.resource}.{attributes.group}" if attributes.group else attributes.resource
+    )
+    subject = f'{qualified} "{attributes.name}"' if attributes.name else qualified
+    scope = (
+        f'in the namespace "{attributes.namespace}"'
+        if attributes.namespace
+        else "at the cluster scope"
+    )
+    details: dict[str, Any] = {"name": attributes.name} if attributes.name else {}
+    if attributes.group:
+        details["group"] = attributes.group
+    details["kind"] = attributes.resource
     return ApiError(
         403,
-        f'{attributes.resource} "{attributes.name}" is forbidden: User "{user.name}" cannot {attributes.verb} '
-        f'resource "{resource}" in API group "{attributes.group}" in the namespace "{attributes.namespace}"',
-        {"name": attributes.name, "kind": attributes.resource},
+        f'{subject} is forbidden: User "{user.name}" cannot {attributes.verb} '
+        f'resource "{resource}" in API group "{attributes.group}" {scope}',
+        details,
     )
 
 

@@ -20,6 +20,7 @@ from generator.ir.naming import validator_name
 from generator.render.tools.proto import file_names, message_names
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
+TOKEN_REVIEWS = "/apis/authentication.k8s.io/v1/tokenreviews"
 WRITABLE_MEDIA_TYPES = ("application/json", "application/yaml", PROTOBUF)  # in order of preference
 OPENAPI_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
 
@@ -47,6 +48,8 @@ def server_context(api: Api) -> dict[str, Any]:
         "root_validator": validator_name(api.root_model),
         "server_media_types": [m for m in WRITABLE_MEDIA_TYPES if m in offered],
         "cli_description": f"Serve the {api.kind.kind} API as kube-apiserver does.",
+        # TokenReview in the same package: the server also reviews the tokens it issued.
+        "token_review": any(op.path == TOKEN_REVIEWS for op in api.operations),
     }
 
 
