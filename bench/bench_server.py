@@ -242,7 +242,9 @@ def _compare(
         uvicorn_process(apigen_argv, env) as (apigen_url, apigen_pid),
         uvicorn_process(bare_server()) as (bare_url, bare_pid),
     ):
-        jwks = httpx.get(apigen_url + "/openid/v1/jwks").json()
+        jwks = httpx.get(
+            apigen_url + "/openid/v1/jwks", headers={"Authorization": f"Bearer {TOKEN}"}
+        ).json()
         for _ in range(repeats):  # interleaved, so drift on the shared machine hits both
             apigen_runs.append(asyncio.run(_load(apigen_url, total)))
             bare_runs.append(asyncio.run(_load(bare_url, total)))
