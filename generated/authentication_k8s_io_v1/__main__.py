@@ -20,6 +20,7 @@ in a server's message are escaped.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import re
 import sys
@@ -313,7 +314,7 @@ def _create_token(client: Client, args: argparse.Namespace) -> str:
     if name == "json":
         return go_json(printed, indent=4) + "\n"
     if name == "yaml":
-        return go_yaml(printed)
+        return _yaml(printed)
     return _jsonpath(template, printed)
 
 
@@ -344,13 +345,24 @@ def _kubectl_object(data: dict[str, Any], field: str = "") -> dict[str, Any]:
     }
 
 
+def _yaml(data: Any) -> str:
+    """`-o yaml`, as kubectl prints it; only this output needs PyYAML."""
+    try:
+        return go_yaml(data)
+    except ImportError:
+        raise ConfigError("-o yaml needs PyYAML: pip install pyyaml") from None
+
+
 def _jsonpath(template: str, data: dict[str, Any]) -> str:
     """kubectl's `-o jsonpath=` on the object: text kept, `{expr}` replaced by what it finds.
 
     Values print as kubectl prints them: strings bare, objects and lists as JSON
     with sorted keys, several results separated by spaces, missing ones as nothing.
     """
-    from jsonpath_ng.ext.parser import parse  # the only command that needs it
+    try:
+        parse = importlib.import_module("jsonpath_ng.ext.parser").parse  # only this needs it
+    except ImportError:
+        raise ConfigError("-o jsonpath needs jsonpath-ng: pip install jsonpath-ng") from None
 
     out: list[str] = []
     position = 0
@@ -412,7 +424,7 @@ def _review_token(client: Client, args: argparse.Namespace) -> str:
         for key in ("kind", "apiVersion", "metadata", "spec", "status")
         if key in printed
     }
-    text = go_json(ordered, indent=4) + "\n" if args.output == "json" else go_yaml(ordered)
+    text = go_json(ordered, indent=4) + "\n" if args.output == "json" else _yaml(ordered)
     if not (reviewed.status and reviewed.status.authenticated):
         sys.stdout.write(printable(text))
         reason = reviewed.status.error if reviewed.status and reviewed.status.error else ""

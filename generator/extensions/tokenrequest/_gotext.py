@@ -9,6 +9,7 @@ blocks). kubectl prints `-o yaml` the same way and `-o json` indented by four.
 
 from __future__ import annotations
 
+import importlib
 import json
 from typing import Any
 
@@ -60,22 +61,21 @@ def go_json(data: Any, indent: int = 0, sort_keys: bool = False) -> str:
 def go_yaml(data: Any) -> str:
     """sigs.k8s.io/yaml's `Marshal` of the JSON form `data` (PyYAML is imported only here:
     a client that never prints YAML does not need it)."""
-    import yaml
+    yaml: Any = importlib.import_module("yaml")
 
-    class GoYamlDumper(yaml.SafeDumper):
-        """Strings as go-yaml v2 writes them."""
+    dumper_class: Any = type("GoYamlDumper", (yaml.SafeDumper,), {})  # strings as go-yaml v2
 
-    def represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    def represent_str(dumper: Any, value: str) -> Any:
         if "\n" in value:
             return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-        implicit = dumper.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+        implicit = dumper.resolve(yaml.ScalarNode, value, (True, False))
         if implicit != "tag:yaml.org,2002:str" or value in _GO_BOOLEANS:
             return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
         return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
-    GoYamlDumper.add_representer(str, represent_str)
+    dumper_class.add_representer(str, represent_str)
     dumped: str = yaml.dump(
-        data, Dumper=GoYamlDumper, sort_keys=True, default_flow_style=False, allow_unicode=True
+        data, Dumper=dumper_class, sort_keys=True, default_flow_style=False, allow_unicode=True
     )
     return dumped
 
