@@ -39,6 +39,7 @@ __all__ = [
 
 PRIVILEGED_GROUP = "system:masters"
 AUTHENTICATED_GROUP = "system:authenticated"
+ANONYMOUS_USER = "system:anonymous"
 RBAC_API_VERSION = "rbac.authorization.k8s.io/v1"
 ABAC_API_VERSION = "abac.authorization.kubernetes.io/v1beta1"
 MODES = ("AlwaysAllow", "AlwaysDeny", "ABAC", "RBAC")
@@ -50,6 +51,9 @@ class PolicyError(ValueError):
 
 
 def _groups(user: User) -> frozenset[str]:
+    """The user's groups, with system:authenticated for everyone but system:anonymous."""
+    if user.name == ANONYMOUS_USER:
+        return frozenset(user.groups)
     return frozenset(user.groups) | {AUTHENTICATED_GROUP}
 
 
@@ -171,7 +175,7 @@ class RbacAuthorizer:
         return cls(roles, cluster_roles, bindings)
 
     def __call__(self, user: User, attributes: RequestAttributes) -> bool:
-        groups = _groups(user) if user.name != "system:anonymous" else frozenset(user.groups)
+        groups = _groups(user)
         for group, rule in DEFAULT_GRANTS:
             if group in groups and rule.allows(attributes):
                 return True

@@ -366,6 +366,8 @@ def build_app(
     )
     app.state.api = api
     app.state.openapi = openapi
+    app.state.authenticator = authenticator
+    app.state.authorizer = authorizer
     return app
 
 
@@ -692,13 +694,37 @@ def _json(data: dict[str, Any], code: int) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own errors (no route, no such method) as kube-apiserver's Statuses."""
     code = exc.status_code if isinstance(exc, HTTPException) else 500
-    wire = getattr(request.app.state, "api", None)
+    api = getattr(request.app.state, "api", None)
+    wire = api.wire if api is not None else None
+    if code in (404, 405):
+        try:  # kube-apiserver's filters run first: 401, or 403 for a path the user may not get
+            _filters(request)
+        except ApiError as error:
+            return error_response(error, request, wire)
     if code == 404:
-        return error_response(page_not_found(), request, wire.wire if wire else None)
+        return error_response(page_not_found(), request, wire)
     if code == 405:
-        return error_response(method_not_allowed(), request, wire.wire if wire else None)
+        return error_response(method_not_allowed(), request, wire)
     detail = exc.detail if isinstance(exc, HTTPException) else ""
     return _json(status_body(code, str(detail)), code)
+
+
+def _filters(request: Request) -> None:
+    """Authentication, then (outside `/api` and `/apis`) the authorizer on the path, for a
+    request no route matched."""
+    state = request.app.state
+    authenticator = getattr(state, "authenticator", None)
+    if authenticator is None:
+        return
+    user = authenticate(request, authenticator)
+    path = request.url.path
+    if path.startswith(("/api/", "/apis/")) or path in ("/api", "/apis"):
+        return  # a resource path: kube-apiserver authorizes it by its (unknown) resource
+    attributes = RequestAttributes(
+        verb=request.method.lower(), namespace="", resource="", subresource="", name="", path=path
+    )
+    if not state.authorizer(user, attributes):
+        raise forbidden(user, attributes)
 
 
 async def _bug(request: Request, exc: Exception) -> Response:
