@@ -319,7 +319,7 @@ def test_a_package_without_the_extension_has_no_token_machinery(plain_package: P
         "client = TestClient(create_app(authenticator={'t': object()}.get));"
         "h = {'Authorization': 'Bearer t'};"
         "r = client.post('/api/v1/namespaces/ns/serviceaccounts/sa/token', json={}, headers=h);"
-        "j = client.get('/openid/v1/jwks');"
+        "j = client.get('/openid/v1/jwks', headers=h);"  # without credentials: 401 first
         "print(json.dumps([r.status_code, r.json()['reason'], j.status_code, 'jwt' in sys.modules]))"
     )
     result = subprocess.run(
@@ -409,7 +409,8 @@ def test_evictions_server_mints_no_token(tmp_path: Path) -> None:
             json=eviction,
             headers={"Authorization": f"Bearer {TOKEN}"},
         )
-        jwks = http.get("/openid/v1/jwks")
+        # authenticated, as kube-apiserver authenticates before it routes (else a 401)
+        jwks = http.get("/openid/v1/jwks", headers={"Authorization": f"Bearer {TOKEN}"})
     assert answer.status_code == 201, answer.text
     assert "token" not in json.dumps(answer.json())
     assert backend.calls[-1][0] == "create"

@@ -235,11 +235,8 @@ def field_problems(
     paths the validators did not know.
     """
     unknown_set = set(unknown)
-    problems: list[str] = []
-    for problem in _walk_problems(pairs if pairs is not None else data, "", unknown_set):
-        if problem not in problems:
-            problems.append(problem)
-    return problems
+    problems = _walk_problems(pairs if pairs is not None else data, "", unknown_set)
+    return list(dict.fromkeys(problems))  # each once, in document order
 
 
 class Pairs(list[tuple[str, Any]]):
@@ -271,19 +268,22 @@ def _walk_problems(node: Any, field: str, unknown: set[str]) -> Iterator[str]:
 
 def drop_fields(data: Any, paths: Sequence[str], field: str = "") -> None:
     """Remove the fields at `paths` (validator paths such as `spec.foo`) from `data`."""
-    if not paths:
-        return
-    wanted = set(paths)
+    if paths:
+        _drop(data, set(paths), field)
+
+
+def _drop(data: Any, wanted: set[str], field: str) -> None:
     if isinstance(data, dict):
         prefix = field + "." if field else ""
         for key in list(data):
             if prefix + key in wanted:
                 del data[key]
             else:
-                drop_fields(data[key], paths, prefix + key)
+                _drop(data[key], wanted, prefix + key)
     elif isinstance(data, list):
         for index, child in enumerate(data):
-            drop_fields(child, paths, f"{field}[{index}]")
+            if isinstance(child, dict | list):
+                _drop(child, wanted, f"{field}[{index}]")
 
 
 def manager_name(field_manager: str, user_agent: str) -> str:

@@ -265,13 +265,13 @@ class Route:
 @dataclass(frozen=True)
 class PlainRoute:
     """A GET path outside the operations, answering a JSON document: OIDC discovery, API
-    discovery, `/version`. Every request is authenticated (no token: 401, or
-    `system:anonymous` with anonymous access on) and then authorized as a non-resource
-    `get` of the path, as kube-apiserver's filters do."""
+    discovery, `/version`. With `authenticated`, as kube-apiserver's filters do: the request
+    is authenticated (no token: 401, or `system:anonymous` with anonymous access on), then
+    authorized as a non-resource `get` of the path (403). Without, the path is public."""
 
     path: str
     document: Callable[[], dict[str, Any]]
-    authenticated: bool = True  # kept for plug-ins of the first framework; always authenticated
+    authenticated: bool = False
     media_type: str = "application/json"
     headers: Mapping[str, str] = field(default_factory=dict)
 
@@ -363,7 +363,9 @@ def build_app(
         return document
 
     starlette_routes.append(
-        _plain_route(api, PlainRoute(OPENAPI_PATH, openapi), authenticator, authorizer)
+        _plain_route(
+            api, PlainRoute(OPENAPI_PATH, openapi, authenticated=True), authenticator, authorizer
+        )
     )
     app = Starlette(
         routes=starlette_routes,
@@ -443,12 +445,13 @@ def _plain_route(
 ) -> StarletteRoute:
     async def endpoint(request: Request) -> Response:
         try:
-            user = authenticate(request, authenticator)
-            attributes = RequestAttributes(
-                verb="get", namespace="", resource="", subresource="", name="", path=route.path
-            )
-            if not authorizer(user, attributes):
-                raise forbidden(user, attributes)
+            if route.authenticated:
+                user = authenticate(request, authenticator)
+                attributes = RequestAttributes(
+                    verb="get", namespace="", resource="", subresource="", name="", path=route.path
+                )
+                if not authorizer(user, attributes):
+                    raise forbidden(user, attributes)
         except ApiError as error:
             return error_response(error, request, api.wire)
         content = json.dumps(route.document(), separators=(",", ":"))

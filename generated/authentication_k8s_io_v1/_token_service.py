@@ -35,7 +35,7 @@ from ._create_handler import (
     ordered_metadata,
     type_error_reason,
 )
-from ._server import MAX_CAUSES, ApiSpec, bounded_status
+from ._server import MAX_CAUSES, MAX_MESSAGE_CHARS, MAX_WARNINGS, ApiSpec, bounded_status
 from ._status import ApiError, not_found
 from ._token_backend import CLUSTER_SCOPED_KINDS, KubeObject, TokenBackend
 from ._token_review import Reviewed, ReviewError, ServiceAccountTokens, review_status
@@ -146,9 +146,7 @@ class TokenRequestService:
             )
         problems = field_problems(data, request.pairs, unknown)
         if problems and request.options.field_validation == "Strict":
-            raise cannot_handle(
-                KIND, version, KIND, "strict decoding error: " + ", ".join(problems)
-            )
+            raise cannot_handle(KIND, version, KIND, strict_error(problems))
         if request.options.field_validation == "Warn":
             warnings.extend(problems)
         drop_fields(data, unknown)
@@ -290,6 +288,17 @@ class TokenRequestService:
         if found is None:
             raise not_found(RESOURCES[kind], name)
         return found
+
+
+def strict_error(problems: Sequence[str]) -> str:
+    """Strict's reason: the first `MAX_WARNINGS` problems, then how many more there were."""
+    shown = ", ".join(problems[:MAX_WARNINGS])
+    more = f", and {len(problems) - MAX_WARNINGS} more" if len(problems) > MAX_WARNINGS else ""
+    return _cut("strict decoding error: " + shown, MAX_MESSAGE_CHARS) + more
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _is_decode_error(error: Any) -> bool:
@@ -510,9 +519,7 @@ def _decode_review(api: ApiSpec, request: CreateRequest, warnings: list[str]) ->
         raise cannot_handle(REVIEW_KIND, version, REVIEW_KIND, reason)
     problems = field_problems(data, request.pairs, unknown)
     if problems and request.options.field_validation == "Strict":
-        raise cannot_handle(
-            "TokenReview", version, "TokenReview", "strict decoding error: " + ", ".join(problems)
-        )
+        raise cannot_handle("TokenReview", version, "TokenReview", strict_error(problems))
     if request.options.field_validation == "Warn":
         warnings.extend(problems)
     drop_fields(data, unknown)

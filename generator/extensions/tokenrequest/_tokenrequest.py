@@ -56,7 +56,7 @@ from ._tokens import (
     generate_key,
     load_key,
 )
-from ._wire import JSON, PROTOBUF, YAML, Wire, json_safe, load_yaml, media_type
+from ._wire import JSON, MAX_DEPTH, PROTOBUF, YAML, Wire, json_safe, load_yaml, media_type
 
 __all__ = ["PLUGIN", "TokenRequestPlugin"]
 
@@ -170,10 +170,19 @@ class TokenRequestPlugin:
             PlainRoute(
                 DISCOVERY_PATH,
                 lambda: discovery_document(tokens.issuer, tokens.jwks()),
+                authenticated=True,  # kube-apiserver authenticates and authorizes both
                 headers=cache,
             )
         )
-        routes.append(PlainRoute(JWKS_PATH, tokens.jwks, media_type=JWKS_MEDIA_TYPE, headers=cache))
+        routes.append(
+            PlainRoute(
+                JWKS_PATH,
+                tokens.jwks,
+                authenticated=True,
+                media_type=JWKS_MEDIA_TYPE,
+                headers=cache,
+            )
+        )
         routes.append(AuthenticatorHook(wrap))
         return routes
 
@@ -231,14 +240,21 @@ def decode_body(wire: Wire, body: bytes, kind: str, expected: str) -> tuple[Any,
             if not body:
                 raise unrecognized(expected, "empty data", body)
             try:
-                return json_safe(wire.protobuf.decode(body)), None
-            except ApiError:
+                decoded = wire.protobuf.decode(body)
+            except RecursionError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - the runtime's errors have no common base
+            except ValueError as exc:  # the codec's own words (ProtobufError)
                 raise unrecognized(expected, _one_line(exc), body) from None
+            except Exception as exc:  # noqa: BLE001 - the runtime's errors have no common base
+                reason = f"invalid protobuf: {type(exc).__name__}: {_one_line(exc)}"
+                raise unrecognized(expected, reason, body) from None
+            return json_safe(decoded), None
         if kind == YAML:
             try:
                 data = load_yaml(body)
+            except (yaml.constructor.ConstructorError, yaml.composer.ComposerError) as exc:
+                # an alias, or a tag JSON has no form for: refused (docs/server-hardening.md)
+                raise unrecognized(expected, _undecodable(_one_line(exc)), body) from None
             except yaml.YAMLError as exc:
                 reason = f"error converting YAML to JSON: yaml: {_one_line(exc)}"
                 raise unrecognized(expected, reason, body) from None
@@ -253,9 +269,14 @@ def decode_body(wire: Wire, body: bytes, kind: str, expected: str) -> tuple[Any,
             raise unrecognized(expected, reason, body) from None
         return json_safe(_objects(pairs)), pairs
     except RecursionError:
-        raise unrecognized(expected, "nested too deeply", body) from None
+        reason = _undecodable(f"nested deeper than {MAX_DEPTH} levels")
+        raise unrecognized(expected, reason, body) from None
     except ValueError as exc:  # what json_safe refuses: no Kubernetes object holds it
-        raise unrecognized(expected, _one_line(exc), body) from None
+        raise unrecognized(expected, _undecodable(_one_line(exc)), body) from None
+
+
+def _undecodable(reason: str) -> str:
+    return f"the body of the request could not be decoded: {reason}"
 
 
 def _objects(node: Any) -> Any:
