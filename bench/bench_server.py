@@ -151,7 +151,8 @@ def uvicorn_process(
 
 
 def apigen_server(folder: Path, key_pem: Path) -> list[str]:
-    (folder / "tokens.csv").write_text(f"{TOKEN},bench,1,\n")
+    # system:masters: the server's default authorizer is RBAC with nothing bound
+    (folder / "tokens.csv").write_text(f'{TOKEN},bench,1,"system:masters"\n')
     (folder / "objects.yaml").write_text(OBJECTS)
     return [
         sys.executable, "-m", f"{PACKAGE}.server", "--host", "127.0.0.1", "--port", "0",
