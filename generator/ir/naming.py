@@ -45,7 +45,7 @@ RESERVED_NAMES: dict[str, frozenset[str]] = {
         StrEnum TYPE_CHECKING TokenFileAuthenticator TokenGrant TokenPolicy
         TokenRequestService TokenSigner TooManyRequests TracebackType UTC Unauthorized
         Union User VALIDATORS WARN_ONLY_EXPIRATION_SECONDS YAML
-        ANONYMOUS AuthenticatorHook CreateOptions CreateRequest DEFAULT_GRANTS DISCOVERY_CACHE
+        ANONYMOUS ANONYMOUS_USER AuthenticatorHook CreateOptions CreateRequest DEFAULT_GRANTS DISCOVERY_CACHE
         EXTRA FIELD_MANAGER_MAX_BYTES JWKS_MEDIA_TYPE LEEWAY_SECONDS Lookup NoReturn
         OBJECT_META_ORDER Pairs REVIEW_KIND ReviewError Reviewed SCHEME SERVICE_ACCOUNT_PREFIX
         SUBRESOURCE ServiceAccountTokens TokenReviewService UsageError
