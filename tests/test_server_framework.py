@@ -211,6 +211,25 @@ def test_every_verb_reaches_the_backend(configmaps: tuple[httpx.Client, DictBack
     assert status_of(http.get(f"{base}/a"), 404)["message"] == 'configmaps "a" not found'
 
 
+def test_pretty_json_on_every_route(configmaps: tuple[httpx.Client, DictBackend]) -> None:
+    """apiserver's `isPrettyPrint`: `?pretty=true` or a curl User-Agent indents JSON by two
+    spaces, objects and Statuses alike; other clients get compact JSON."""
+    http, _ = configmaps
+    base = "/api/v1/namespaces/ns/configmaps"
+    assert http.post(base, json=configmap("p", x="1")).status_code == 201
+    compact = http.get(f"{base}/p")
+    assert "\n" not in compact.text.strip()
+    pretty = http.get(f"{base}/p", params={"pretty": "true"})
+    assert pretty.text == json.dumps(compact.json(), indent=2)
+    by_agent = http.get(f"{base}/p", headers={"User-Agent": "curl/8.5.0"})
+    assert by_agent.text == pretty.text
+    assert http.get(
+        f"{base}/p", params={"pretty": "false"}, headers={"User-Agent": "curl/8"}
+    ).text == (compact.text)
+    missing = http.get(f"{base}/nope", params={"pretty": "1"})
+    assert missing.status_code == 404 and missing.text.startswith('{\n  "kind": "Status"')
+
+
 def test_errors_are_statuses_whatever_the_route(
     configmaps: tuple[httpx.Client, DictBackend],
 ) -> None:

@@ -59,7 +59,7 @@ from ._auth import (
 from ._backend import Backend
 from ._resource import ResourceInfo
 from ._status import ApiError, method_not_allowed, page_not_found, status_body
-from ._wire import MAX_BODY_BYTES, PROTOBUF, Wire, json_safe, safe_text
+from ._wire import JSON, MAX_BODY_BYTES, PROTOBUF, Wire, json_safe, safe_text
 
 __all__ = [
     "ANONYMOUS",
@@ -433,7 +433,7 @@ def _starlette_route(
             reply = await route.handler(call)
         except ApiError as error:
             return error_response(error, request, wire)
-        return reply_response(wire, reply, call.reply_type)
+        return reply_response(wire, reply, call.reply_type, is_pretty(request))
 
     return StarletteRoute(
         operation.path, endpoint, methods=[operation.method], name=operation.operation_id
@@ -629,7 +629,8 @@ def field_problems(
 # --- Answers -----------------------------------------------------------------------------
 
 
-def reply_response(wire: Wire, reply: Reply, reply_type: str) -> Response:
+def reply_response(wire: Wire, reply: Reply, reply_type: str, pretty: bool = False) -> Response:
+    """The answer; JSON is indented by two spaces when the request asked for `pretty`."""
     if reply.content is not None:
         response: Response = Response(
             reply.content, status_code=reply.status, media_type=reply.media_type or reply_type
@@ -643,6 +644,8 @@ def reply_response(wire: Wire, reply: Reply, reply_type: str) -> Response:
             content, media_type = wire.encode(reply.body, reply_type)
         except UnicodeError:  # a lone surrogate (from a spec's text, say): U+FFFD, as Go sends it
             content, media_type = wire.encode(json_safe(reply.body), reply_type)
+        if pretty and media_type == JSON:
+            content = safe_text(json.dumps(reply.body, indent=2, ensure_ascii=False)).encode()
         response = Response(content, status_code=reply.status, media_type=media_type)
     return with_warnings(response, reply.warnings)
 
