@@ -151,7 +151,8 @@ def uvicorn_process(
 
 
 def apigen_server(folder: Path, key_pem: Path) -> list[str]:
-    (folder / "tokens.csv").write_text(f"{TOKEN},bench,1,\n")
+    # system:masters: the server's default authorizer is RBAC with nothing bound
+    (folder / "tokens.csv").write_text(f'{TOKEN},bench,1,"system:masters"\n')
     (folder / "objects.yaml").write_text(OBJECTS)
     return [
         sys.executable, "-m", f"{PACKAGE}.server", "--host", "127.0.0.1", "--port", "0",
@@ -242,7 +243,9 @@ def _compare(
         uvicorn_process(apigen_argv, env) as (apigen_url, apigen_pid),
         uvicorn_process(bare_server()) as (bare_url, bare_pid),
     ):
-        jwks = httpx.get(apigen_url + "/openid/v1/jwks").json()
+        jwks = httpx.get(
+            apigen_url + "/openid/v1/jwks", headers={"Authorization": f"Bearer {TOKEN}"}
+        ).json()
         for _ in range(repeats):  # interleaved, so drift on the shared machine hits both
             apigen_runs.append(asyncio.run(_load(apigen_url, total)))
             bare_runs.append(asyncio.run(_load(bare_url, total)))

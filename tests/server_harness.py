@@ -130,7 +130,8 @@ class RunningServer:
         return httpx.Client(base_url=self.url, verify=trust, headers=headers, timeout=30)
 
     def jwks(self) -> dict[str, Any]:
-        with self.client(None) as client:
+        # Discovery needs credentials, as kube-apiserver's does without anonymous access.
+        with self.client() as client:
             return dict(client.get("/openid/v1/jwks").json())
 
 
@@ -215,7 +216,7 @@ def _wait_for_url(process: subprocess.Popen[str]) -> str:
 
 def _wait_until_serving(server: RunningServer) -> None:
     """With several workers uvicorn logs its address before they accept: ask until one answers."""
-    with server.client(None) as client:
+    with server.client() as client:
         for _ in range(STARTUP_SECONDS * 10):
             try:
                 client.get("/openid/v1/jwks")

@@ -222,3 +222,78 @@ def test_rbac_rules_match_as_kubernetes_matches_them() -> None:
     assert authorize(user, attributes("get", "team", "token"))  # "*" covers subresources
     assert not authorize(user, attributes("create", "team", "token"))
     assert not authorize(user, attributes("get", "elsewhere"))  # a RoleBinding stays home
+
+
+def test_rbac_authorizes_discovery_paths_and_tokenreviews_as_kube_apiservers_defaults(
+    rbac_server: Server,
+) -> None:
+    """kube-apiserver's bootstrap bindings: service accounts may read the OIDC documents
+    (system:service-account-issuer-discovery), other users may not; nobody but
+    system:masters may create a TokenReview (system:auth-delegator is bound to no one)."""
+    with rbac_server.running.client("robot-token") as robot:
+        assert robot.get("/openid/v1/jwks").status_code == 200
+        assert robot.get("/.well-known/openid-configuration").status_code == 200
+        review = robot.post(
+            "/apis/authentication.k8s.io/v1/tokenreviews",
+            json={"kind": "TokenReview", "spec": {"token": "bob-token"}},
+        )
+    assert review.status_code == 403
+    assert review.json()["message"] == (
+        f'tokenreviews.authentication.k8s.io is forbidden: User "system:serviceaccount:'
+        f'{NAMESPACE}:robot" cannot create resource "tokenreviews" in API group '
+        '"authentication.k8s.io" at the cluster scope'
+    )
+    assert review.json()["details"] == {"group": "authentication.k8s.io", "kind": "tokenreviews"}
+    with rbac_server.running.client("bob-token") as bob:
+        denied = bob.get("/openid/v1/jwks")
+        assert bob.get("/openapi.json").status_code == 200  # system:discovery: authenticated
+        unknown = bob.get("/no/such/path")
+    assert denied.status_code == 403
+    assert denied.json()["message"] == 'forbidden: User "bob" cannot get path "/openid/v1/jwks"'
+    assert denied.json()["details"] == {}
+    assert unknown.status_code == 403  # the authorizer runs before the 404, as in kube-apiserver
+    with rbac_server.running.client("admin-token") as admin:
+        assert admin.get("/no/such/path").status_code == 404
+        granted = admin.post(
+            "/apis/authentication.k8s.io/v1/tokenreviews",
+            json={"kind": "TokenReview", "spec": {"token": "bob-token"}},
+        )
+    assert granted.status_code == 201
+    assert granted.json()["status"]["user"]["username"] == "bob"
+    with rbac_server.running.client(None) as nobody:
+        assert nobody.get("/no/such/path").status_code == 401
+
+
+def test_rbac_non_resource_rules_match_as_kubernetes_matches_them() -> None:
+    """`nonResourceURLs` with exact paths and a trailing `*`; a resource rule grants no path;
+    system:anonymous is not system:authenticated."""
+    rbac = _rbac_module()
+    auth = importlib.import_module(f"{PACKAGE}._auth")
+    objects = [
+        ("x", {"apiVersion": rbac.RBAC_API_VERSION, "kind": "ClusterRole",
+               "metadata": {"name": "metrics"},
+               "rules": [{"nonResourceURLs": ["/metrics", "/logs/*"], "verbs": ["get"]},
+                         {"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}]}),
+        ("y", {"apiVersion": rbac.RBAC_API_VERSION, "kind": "ClusterRoleBinding",
+               "metadata": {"name": "b"},
+               "roleRef": {"kind": "ClusterRole", "name": "metrics"},
+               "subjects": [{"kind": "User", "name": "dave"}]}),
+    ]  # fmt: skip
+    authorize = rbac.RbacAuthorizer.from_objects(objects)
+
+    def path(verb: str, url: str) -> object:
+        return auth.RequestAttributes(verb, "", "", "", "", "", path=url)
+
+    dave, erin = auth.User("dave"), auth.User("erin")
+    anonymous = auth.User("system:anonymous", groups=("system:unauthenticated",))
+    assert authorize(dave, path("get", "/metrics"))
+    assert authorize(dave, path("get", "/logs/kube.log"))
+    assert not authorize(dave, path("post", "/metrics"))
+    assert not authorize(dave, path("get", "/metricsz"))
+    assert not authorize(erin, path("get", "/metrics"))
+    assert authorize(erin, path("get", "/openapi.json"))  # system:discovery
+    assert not authorize(anonymous, path("get", "/openapi.json"))
+    assert authorize(anonymous, path("get", "/version"))  # system:public-info-viewer
+    sa = auth.User("system:serviceaccount:ci:x", groups=("system:serviceaccounts",))
+    assert authorize(sa, path("get", "/openid/v1/jwks"))
+    assert not authorize(erin, path("get", "/openid/v1/jwks"))

@@ -92,7 +92,7 @@ def test_kubectl_create_token_bound_to_a_pod(kubectl: list[str], server: Running
         pytest.param(
             ["builder", "--duration", "5m"],
             ADMIN_TOKEN,
-            'TokenRequest.authentication.k8s.io "builder" is invalid: spec.expirationSeconds: '
+            'TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: '
             "Invalid value: 300: may not specify a duration less than 10 minutes",
             id="duration under 10 minutes",
         ),

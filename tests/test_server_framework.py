@@ -211,6 +211,25 @@ def test_every_verb_reaches_the_backend(configmaps: tuple[httpx.Client, DictBack
     assert status_of(http.get(f"{base}/a"), 404)["message"] == 'configmaps "a" not found'
 
 
+def test_pretty_json_on_every_route(configmaps: tuple[httpx.Client, DictBackend]) -> None:
+    """apiserver's `isPrettyPrint`: `?pretty=true` or a curl User-Agent indents JSON by two
+    spaces, objects and Statuses alike; other clients get compact JSON."""
+    http, _ = configmaps
+    base = "/api/v1/namespaces/ns/configmaps"
+    assert http.post(base, json=configmap("p", x="1")).status_code == 201
+    compact = http.get(f"{base}/p")
+    assert "\n" not in compact.text.strip()
+    pretty = http.get(f"{base}/p", params={"pretty": "true"})
+    assert pretty.text == json.dumps(compact.json(), indent=2)
+    by_agent = http.get(f"{base}/p", headers={"User-Agent": "curl/8.5.0"})
+    assert by_agent.text == pretty.text
+    assert http.get(
+        f"{base}/p", params={"pretty": "false"}, headers={"User-Agent": "curl/8"}
+    ).text == (compact.text)
+    missing = http.get(f"{base}/nope", params={"pretty": "1"})
+    assert missing.status_code == 404 and missing.text.startswith('{\n  "kind": "Status"')
+
+
 def test_errors_are_statuses_whatever_the_route(
     configmaps: tuple[httpx.Client, DictBackend],
 ) -> None:
@@ -319,7 +338,7 @@ def test_a_package_without_the_extension_has_no_token_machinery(plain_package: P
         "client = TestClient(create_app(authenticator={'t': object()}.get));"
         "h = {'Authorization': 'Bearer t'};"
         "r = client.post('/api/v1/namespaces/ns/serviceaccounts/sa/token', json={}, headers=h);"
-        "j = client.get('/openid/v1/jwks');"
+        "j = client.get('/openid/v1/jwks', headers=h);"  # without credentials: 401 first
         "print(json.dumps([r.status_code, r.json()['reason'], j.status_code, 'jwt' in sys.modules]))"
     )
     result = subprocess.run(
@@ -409,7 +428,8 @@ def test_evictions_server_mints_no_token(tmp_path: Path) -> None:
             json=eviction,
             headers={"Authorization": f"Bearer {TOKEN}"},
         )
-        jwks = http.get("/openid/v1/jwks")
+        # authenticated, as kube-apiserver authenticates before it routes (else a 401)
+        jwks = http.get("/openid/v1/jwks", headers={"Authorization": f"Bearer {TOKEN}"})
     assert answer.status_code == 201, answer.text
     assert "token" not in json.dumps(answer.json())
     assert backend.calls[-1][0] == "create"

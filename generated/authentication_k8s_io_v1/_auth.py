@@ -30,6 +30,7 @@ class RequestAttributes:
     subresource: str
     name: str
     group: str = ""
+    path: str = ""  # set, with the rest empty, for a non-resource request (/openid/v1/jwks)
 
 
 Authenticator = Callable[[str], User | None]

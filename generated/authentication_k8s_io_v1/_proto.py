@@ -19,7 +19,7 @@ from ._protobuf import MEDIA_TYPE, ProtobufCodec
 __all__ = ["CODEC", "MEDIA_TYPE"]
 
 _DESCRIPTOR_SET = base64.b64decode(
-    "CvYNChJ0b2tlbnJlcXVlc3QucHJvdG8SHGs4cy5pby5hcGkuYXV0aGVudGljYXRpb24udjEiPgoI"
+    "CuYSChJ0b2tlbnJlcXVlc3QucHJvdG8SHGs4cy5pby5hcGkuYXV0aGVudGljYXRpb24udjEiPgoI"
     "VHlwZU1ldGESHgoKYXBpVmVyc2lvbhgBIAEoCVIKYXBpVmVyc2lvbhISCgRraW5kGAIgASgJUgRr"
     "aW5kIqsBCgdVbmtub3duEkIKCHR5cGVNZXRhGAEgASgLMiYuazhzLmlvLmFwaS5hdXRoZW50aWNh"
     "dGlvbi52MS5UeXBlTWV0YVIIdHlwZU1ldGESEAoDcmF3GAIgASgMUgNyYXcSKAoPY29udGVudEVu"
@@ -50,7 +50,18 @@ _DESCRIPTOR_SET = base64.b64decode(
     "cy5pby5hcGkuYXV0aGVudGljYXRpb24udjEuT2JqZWN0TWV0YVIIbWV0YWRhdGESQgoEc3BlYxgC"
     "IAEoCzIuLms4cy5pby5hcGkuYXV0aGVudGljYXRpb24udjEuVG9rZW5SZXF1ZXN0U3BlY1IEc3Bl"
     "YxJICgZzdGF0dXMYAyABKAsyMC5rOHMuaW8uYXBpLmF1dGhlbnRpY2F0aW9uLnYxLlRva2VuUmVx"
-    "dWVzdFN0YXR1c1IGc3RhdHVz"
+    "dWVzdFN0YXR1c1IGc3RhdHVzIlAKCExpc3RNZXRhEhoKCHNlbGZMaW5rGAEgASgJUghzZWxmTGlu"
+    "axIoCg9yZXNvdXJjZVZlcnNpb24YAiABKAlSD3Jlc291cmNlVmVyc2lvbiJVCgtTdGF0dXNDYXVz"
+    "ZRIWCgZyZWFzb24YASABKAlSBnJlYXNvbhIYCgdtZXNzYWdlGAIgASgJUgdtZXNzYWdlEhQKBWZp"
+    "ZWxkGAMgASgJUgVmaWVsZCLQAQoNU3RhdHVzRGV0YWlscxISCgRuYW1lGAEgASgJUgRuYW1lEhQK"
+    "BWdyb3VwGAIgASgJUgVncm91cBISCgRraW5kGAMgASgJUgRraW5kEkEKBmNhdXNlcxgEIAMoCzIp"
+    "Lms4cy5pby5hcGkuYXV0aGVudGljYXRpb24udjEuU3RhdHVzQ2F1c2VSBmNhdXNlcxIsChFyZXRy"
+    "eUFmdGVyU2Vjb25kcxgFIAEoBVIRcmV0cnlBZnRlclNlY29uZHMSEAoDdWlkGAYgASgJUgN1aWQi"
+    "8QEKBlN0YXR1cxJCCghtZXRhZGF0YRgBIAEoCzImLms4cy5pby5hcGkuYXV0aGVudGljYXRpb24u"
+    "djEuTGlzdE1ldGFSCG1ldGFkYXRhEhYKBnN0YXR1cxgCIAEoCVIGc3RhdHVzEhgKB21lc3NhZ2UY"
+    "AyABKAlSB21lc3NhZ2USFgoGcmVhc29uGAQgASgJUgZyZWFzb24SRQoHZGV0YWlscxgFIAEoCzIr"
+    "Lms4cy5pby5hcGkuYXV0aGVudGljYXRpb24udjEuU3RhdHVzRGV0YWlsc1IHZGV0YWlscxISCgRj"
+    "b2RlGAYgASgFUgRjb2Rl"
 )
 
 CODEC = ProtobufCodec(
@@ -60,4 +71,5 @@ CODEC = ProtobufCodec(
     },
     envelope="k8s.io.api.authentication.v1.Unknown",
     time="k8s.io.api.authentication.v1.Time",
+    status="k8s.io.api.authentication.v1.Status",
 )

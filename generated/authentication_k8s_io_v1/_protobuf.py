@@ -35,11 +35,17 @@ class ProtobufError(ValueError):
 class ProtobufCodec:
     """Enveloped objects of the messages `objects` (by kind) of a descriptor set.
 
-    `envelope` is the full name of `runtime.Unknown`, `time` that of `metav1.Time`.
+    `envelope` is the full name of `runtime.Unknown`, `time` that of `metav1.Time`,
+    `status` that of `metav1.Status` when the descriptor set declares it (error bodies).
     """
 
     def __init__(
-        self, descriptor_set: bytes, objects: dict[str, str], envelope: str, time: str
+        self,
+        descriptor_set: bytes,
+        objects: dict[str, str],
+        envelope: str,
+        time: str,
+        status: str = "",
     ) -> None:
         pool = descriptor_pool.DescriptorPool()
         for file in descriptor_pb2.FileDescriptorSet.FromString(descriptor_set).file:
@@ -51,6 +57,7 @@ class ProtobufCodec:
         self._envelope = message_class(envelope)
         self._objects = {kind: message_class(name) for kind, name in objects.items()}
         self._time = time
+        self._status = message_class(status) if status else None
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -83,6 +90,23 @@ class ProtobufCodec:
 
     def can_encode(self, data: dict[str, Any]) -> bool:
         return data.get("kind") in self._objects
+
+    def can_encode_status(self) -> bool:
+        return self._status is not None
+
+    def encode_status(self, status: dict[str, Any]) -> bytes:
+        """An error `Status` (its JSON form) enveloped as kube-apiserver sends it in protobuf."""
+        if self._status is None:
+            raise ProtobufError("the .proto declares no Status message")
+        message: Any = self.dict_to_message(status, self._status())
+        message.metadata.SetInParent()
+        if status.get("details") is not None:
+            message.details.SetInParent()
+        envelope: Any = self._envelope()
+        self.dict_to_message({"apiVersion": "v1", "kind": "Status"}, envelope.typeMeta)
+        envelope.raw = message.SerializeToString(deterministic=True)
+        serialized: bytes = envelope.SerializeToString(deterministic=True)
+        return MAGIC + serialized
 
     def _object_class(self, kind: Any) -> type[Message]:
         if kind in self._objects:
@@ -120,6 +144,9 @@ class ProtobufCodec:
             target = getattr(message, field.name)
             if _is_map(field):
                 target.update(value)
+            elif field.is_repeated and field.message_type is not None:
+                for item in value:
+                    self.dict_to_message(item, target.add())
             elif field.is_repeated:
                 target.extend(value)
             elif field.message_type is not None and field.message_type.full_name == self._time:

@@ -59,10 +59,12 @@ from ._auth import (
 from ._backend import Backend
 from ._resource import ResourceInfo
 from ._status import ApiError, method_not_allowed, page_not_found, status_body
-from ._wire import MAX_BODY_BYTES, Wire, json_safe, safe_text
+from ._wire import JSON, MAX_BODY_BYTES, PROTOBUF, Wire, json_safe, safe_text
 
 __all__ = [
+    "ANONYMOUS",
     "ApiSpec",
+    "AuthenticatorHook",
     "Call",
     "Handler",
     "OperationInfo",
@@ -73,6 +75,7 @@ __all__ = [
     "ServerPlugin",
     "build_app",
     "field_problems",
+    "is_pretty",
 ]
 
 FIELD_VALIDATION = ("Ignore", "Warn", "Strict")
@@ -91,6 +94,7 @@ WARNINGS_TOTAL_CHARS = 4 * 1024  # past this, each Warning is cut to WARNING_CHA
 WARNING_CHARS = 256
 THREAD_BODY_BYTES = 64 * 1024  # larger bodies are decoded and validated off the event loop
 HEAVY_BODIES = 2  # large bodies decoded at once (each may cost a few hundred MB); others wait
+ANONYMOUS = User("system:anonymous", groups=("system:unauthenticated",))
 
 
 # --- The API, as data --------------------------------------------------------------------
@@ -237,6 +241,8 @@ class Reply:
     status: int = 200
     warnings: Sequence[str] = ()
     stream: AsyncIterator[dict[str, Any]] | None = None  # watch events, one JSON line each
+    content: bytes | None = None  # the body already encoded (in `media_type`), sent as it is
+    media_type: str = ""
 
 
 Handler = Callable[[Call], Awaitable[Reply]]
@@ -244,16 +250,24 @@ Handler = Callable[[Call], Awaitable[Reply]]
 
 @dataclass(frozen=True)
 class Route:
-    """An operation and the handler that answers it."""
+    """An operation and the handler that answers it.
+
+    With `raw`, the framework reads the body (3 MiB: 413) but neither checks the
+    write options nor decodes it: the handler gets `Call.raw_body` and does both,
+    in its own words (TokenRequest's, as kube-apiserver's create handler words them).
+    """
 
     operation: OperationInfo
     handler: Handler
+    raw: bool = False
 
 
 @dataclass(frozen=True)
 class PlainRoute:
-    """A GET path outside the operations, answering a JSON document: OIDC discovery (public),
-    or API discovery and `/version` (`authenticated=True`: a valid bearer token or 401)."""
+    """A GET path outside the operations, answering a JSON document: OIDC discovery, API
+    discovery, `/version`. With `authenticated`, as kube-apiserver's filters do: the request
+    is authenticated (no token: 401, or `system:anonymous` with anonymous access on), then
+    authorized as a non-resource `get` of the path (403). Without, the path is public."""
 
     path: str
     document: Callable[[], dict[str, Any]]
@@ -261,6 +275,17 @@ class PlainRoute:
     # another form of the document by the request's Accept header (aggregated discovery),
     # as (document, media type), or None for `document`
     negotiate: Callable[[str], tuple[dict[str, Any], str] | None] | None = None
+    media_type: str = "application/json"
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuthenticatorHook:
+    """A plug-in's addition to authentication: `wrap` takes the app's authenticator and
+    returns the one every request meets (the token file's users, then the service-account
+    tokens the server signed, say)."""
+
+    wrap: Callable[[Authenticator], Authenticator]
 
 
 class ServerPlugin(Protocol):
@@ -279,7 +304,9 @@ class ServerPlugin(Protocol):
 
     def options_from_arguments(self, args: argparse.Namespace) -> dict[str, Any]: ...
 
-    def routes(self, api: ApiSpec, options: dict[str, Any]) -> Sequence[Route | PlainRoute]: ...
+    def routes(
+        self, api: ApiSpec, options: dict[str, Any]
+    ) -> Sequence[Route | PlainRoute | AuthenticatorHook]: ...
 
 
 # --- The app -----------------------------------------------------------------------------
@@ -293,14 +320,29 @@ def build_app(
     authorizer: Authorizer = allow_all,
     backend: Backend | None = None,
     options: Mapping[str, Any] | None = None,
+    anonymous_auth: bool = False,
 ) -> Starlette:
-    """The ASGI app: the plug-ins' routes, then generic verb routes on `backend` if given."""
+    """The ASGI app: the plug-ins' routes, then generic verb routes on `backend` if given.
+
+    With `anonymous_auth`, a request without credentials is `system:anonymous`
+    (then authorized) instead of a 401; a credential that is not valid is a 401 either way.
+    """
     remaining = dict(options or {})
     routes: list[Route] = []
     plain: list[PlainRoute] = []
+    hooks: list[AuthenticatorHook] = []
     for plugin in plugins:
         for route in plugin.routes(api, remaining):
-            (routes if isinstance(route, Route) else plain).append(route)  # type: ignore[arg-type]
+            if isinstance(route, Route):
+                routes.append(route)
+            elif isinstance(route, AuthenticatorHook):
+                hooks.append(route)
+            else:
+                plain.append(route)
+    for hook in hooks:
+        authenticator = hook.wrap(authenticator)
+    if anonymous_auth:
+        authenticator = _with_anonymous(authenticator)
     if remaining:
         raise TypeError(f"create_app() got unexpected options: {', '.join(sorted(remaining))}")
     if backend is not None:
@@ -326,19 +368,31 @@ def build_app(
         from ._kubectl import kubectl_routes
 
         plain += kubectl_routes(api, [r.operation for r in routes])
-    starlette_routes += [
-        _plain_route(p.path, p.document, authenticator if p.authenticated else None, p.negotiate)
-        for p in plain
-    ]
-
-    starlette_routes.append(_plain_route(OPENAPI_PATH, openapi))
+    starlette_routes += [_plain_route(api, p, authenticator, authorizer) for p in plain]
+    starlette_routes.append(
+        _plain_route(
+            api, PlainRoute(OPENAPI_PATH, openapi, authenticated=True), authenticator, authorizer
+        )
+    )
     app = Starlette(
         routes=starlette_routes,
         exception_handlers={HTTPException: _http_error, Exception: _bug},
     )
     app.state.api = api
     app.state.openapi = openapi
+    app.state.authenticator = authenticator
+    app.state.authorizer = authorizer
     return app
+
+
+_NO_CREDENTIALS = "\x00no credentials"  # what `authenticate` asks when a request sends none
+
+
+def _with_anonymous(authenticator: Authenticator) -> Authenticator:
+    def authenticate_or_anonymous(token: str) -> User | None:
+        return ANONYMOUS if token == _NO_CREDENTIALS else authenticator(token)
+
+    return authenticate_or_anonymous
 
 
 def _starlette_route(
@@ -347,9 +401,11 @@ def _starlette_route(
     operation = route.operation
     resource = operation.resource
     wire = api.wire
-    reads_body = operation.verb in BODY_VERBS and bool(operation.body_kind)
-    reads_raw = operation.verb in ("patch", "delete", "deletecollection")
-    writes = operation.verb in WRITE_VERBS
+    reads_body = operation.verb in BODY_VERBS and bool(operation.body_kind) and not route.raw
+    reads_raw = operation.verb in ("patch", "delete", "deletecollection") or (
+        route.raw and operation.verb in BODY_VERBS
+    )
+    writes = operation.verb in WRITE_VERBS and not route.raw
 
     async def endpoint(request: Request) -> Response:
         try:
@@ -383,8 +439,8 @@ def _starlette_route(
                     call.raw_body = raw
             reply = await route.handler(call)
         except ApiError as error:
-            return error_response(error)
-        return reply_response(wire, reply, call.reply_type)
+            return error_response(error, request, wire)
+        return reply_response(wire, reply, call.reply_type, is_pretty(request))
 
     return StarletteRoute(
         operation.path, endpoint, methods=[operation.method], name=operation.operation_id
@@ -392,24 +448,27 @@ def _starlette_route(
 
 
 def _plain_route(
-    path: str,
-    document: Callable[[], dict[str, Any]],
-    authenticator: Authenticator | None = None,
-    negotiate: Callable[[str], tuple[dict[str, Any], str] | None] | None = None,
+    api: ApiSpec, route: PlainRoute, authenticator: Authenticator, authorizer: Authorizer
 ) -> StarletteRoute:
     async def endpoint(request: Request) -> Response:
-        if authenticator is not None:
-            try:
-                authenticate(request, authenticator)
-            except ApiError as error:
-                return error_response(error)
-        variant = negotiate(request.headers.get("accept", "")) if negotiate else None
+        try:
+            if route.authenticated:
+                user = authenticate(request, authenticator)
+                attributes = RequestAttributes(
+                    verb="get", namespace="", resource="", subresource="", name="", path=route.path
+                )
+                if not authorizer(user, attributes):
+                    raise forbidden(user, attributes)
+        except ApiError as error:
+            return error_response(error, request, api.wire)
+        variant = route.negotiate(request.headers.get("accept", "")) if route.negotiate else None
         if variant is not None:
             body, media_type = variant
             return Response(json.dumps(body, separators=(",", ":")), 200, media_type=media_type)
-        return _json(document(), 200)
+        content = json.dumps(route.document(), separators=(",", ":"))
+        return Response(content, 200, dict(route.headers), media_type=route.media_type)
 
-    return StarletteRoute(path, endpoint, methods=["GET"], include_in_schema=False)
+    return StarletteRoute(route.path, endpoint, methods=["GET"], include_in_schema=False)
 
 
 def _request_verb(verb: str, query: QueryParams) -> str:
@@ -451,34 +510,62 @@ def _metadata_name(body: dict[str, Any]) -> str:
 
 
 def authenticate(request: Request, authenticator: Authenticator) -> User:
-    """The user of the request's bearer token; 401 without a valid one."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    token = token.strip()
-    user = authenticator(token) if scheme.lower() == "bearer" and token else None
+    """The user of the request's bearer token; 401 without a valid one.
+
+    A request with no `Authorization` header asks the authenticator about
+    `_NO_CREDENTIALS`, which only anonymous access (`build_app(anonymous_auth=True)`) knows.
+    """
+    header = request.headers.get("authorization", "")
+    if not header.strip():
+        user = authenticator(_NO_CREDENTIALS)
+    else:
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        user = authenticator(token) if scheme.lower() == "bearer" and token else None
     if user is None:
         raise ApiError(401, "Unauthorized")
     return user
 
 
 def forbidden(user: User, attributes: RequestAttributes) -> ApiError:
-    """kube-apiserver's 403 wording."""
+    """The authorizer's 403, worded as kube-apiserver's `responsewriters.Forbidden`."""
+    if attributes.path:
+        return ApiError(
+            403,
+            f'forbidden: User "{user.name}" cannot {attributes.verb} path "{attributes.path}"',
+            {},
+        )
     resource = attributes.resource
     if attributes.subresource:
         resource = f"{resource}/{attributes.subresource}"
-    subject = (
-        f'{attributes.resource} "{attributes.name}"' if attributes.name else attributes.resource
+    qualified = (
+        f"{attributes.resource}.{attributes.group}" if attributes.group else attributes.resource
     )
+    subject = f'{qualified} "{attributes.name}"' if attributes.name else qualified
     where = (
         f' in the namespace "{attributes.namespace}"'
         if attributes.namespace
         else " at the cluster scope"
     )
+    details: dict[str, Any] = {"name": attributes.name} if attributes.name else {}
+    if attributes.group:
+        details["group"] = attributes.group
+    details["kind"] = attributes.resource
     return ApiError(
         403,
         f'{subject} is forbidden: User "{user.name}" cannot {attributes.verb} resource "{resource}" '
         f'in API group "{attributes.group}"{where}',
-        {"name": attributes.name, "kind": attributes.resource},
+        details,
     )
+
+
+def is_pretty(request: Request) -> bool:
+    """apiserver's `isPrettyPrint`: `?pretty=` decides, else a curl, Wget or browser User-Agent."""
+    value = request.query_params.get("pretty", "")
+    if value:
+        return value in ("1", "t", "T", "true", "TRUE", "True")
+    agent = request.headers.get("user-agent", "")
+    return agent.startswith(("curl", "Wget", "Mozilla/5.0"))
 
 
 def write_options(query: QueryParams) -> tuple[bool, str]:
@@ -553,9 +640,14 @@ def field_problems(
 # --- Answers -----------------------------------------------------------------------------
 
 
-def reply_response(wire: Wire, reply: Reply, reply_type: str) -> Response:
-    if reply.stream is not None:
-        response: Response = StreamingResponse(
+def reply_response(wire: Wire, reply: Reply, reply_type: str, pretty: bool = False) -> Response:
+    """The answer; JSON is indented by two spaces when the request asked for `pretty`."""
+    if reply.content is not None:
+        response: Response = Response(
+            reply.content, status_code=reply.status, media_type=reply.media_type or reply_type
+        )
+    elif reply.stream is not None:
+        response = StreamingResponse(
             _event_lines(reply.stream), status_code=reply.status, media_type="application/json"
         )
     else:
@@ -563,6 +655,8 @@ def reply_response(wire: Wire, reply: Reply, reply_type: str) -> Response:
             content, media_type = wire.encode(reply.body, reply_type)
         except UnicodeError:  # a lone surrogate (from a spec's text, say): U+FFFD, as Go sends it
             content, media_type = wire.encode(json_safe(reply.body), reply_type)
+        if pretty and media_type == JSON:
+            content = safe_text(json.dumps(reply.body, indent=2, ensure_ascii=False)).encode()
         response = Response(content, status_code=reply.status, media_type=media_type)
     return with_warnings(response, reply.warnings)
 
@@ -572,8 +666,47 @@ async def _event_lines(events: AsyncIterator[dict[str, Any]]) -> AsyncIterator[b
         yield json.dumps(event, separators=(",", ":")).encode() + b"\n"
 
 
-def error_response(error: ApiError) -> Response:
-    return with_warnings(_json(error.status(), error.code), error.warnings)
+def error_response(
+    error: ApiError, request: Request | None = None, wire: Wire | None = None
+) -> Response:
+    """The Status in the media type the request prefers: a protobuf `Status` when `Accept`
+    puts protobuf first and the package's .proto declares the message, else JSON
+    (indented for `pretty`, as kube-apiserver writes it)."""
+    status = error.status()
+    if request is None:
+        return with_warnings(_json(status, error.code), error.warnings)
+    if wire is not None and wire.protobuf is not None:
+        try:
+            kind = wire.negotiate(request.headers.get("accept", ""))[0]
+        except ApiError:
+            kind = ""
+        encode_status = getattr(wire.protobuf, "encode_status", None)
+        can = getattr(wire.protobuf, "can_encode_status", None)
+        if kind == PROTOBUF and encode_status is not None and can is not None and can():
+            content: bytes = encode_status(status)
+            return with_warnings(Response(content, error.code, media_type=PROTOBUF), error.warnings)
+    text = _go_json(status, 2) if is_pretty(request) else _go_json(status) + "\n"
+    return with_warnings(Response(text, error.code, media_type="application/json"), error.warnings)
+
+
+_GO_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def _go_json(data: Any, indent: int = 0) -> str:
+    """JSON as Go's `encoding/json` writes a Status: UTF-8 kept, HTML characters escaped."""
+    if indent:
+        text = json.dumps(data, ensure_ascii=False, indent=indent)
+    else:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escape in _GO_ESCAPES.items():
+        text = text.replace(character, escape)
+    return safe_text(text)  # a lone surrogate (from a hostile name) goes out as U+FFFD
 
 
 def _json(data: dict[str, Any], code: int) -> Response:
@@ -583,12 +716,37 @@ def _json(data: dict[str, Any], code: int) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own errors (no route, no such method) as kube-apiserver's Statuses."""
     code = exc.status_code if isinstance(exc, HTTPException) else 500
+    api = getattr(request.app.state, "api", None)
+    wire = api.wire if api is not None else None
+    if code in (404, 405):
+        try:  # kube-apiserver's filters run first: 401, or 403 for a path the user may not get
+            _filters(request)
+        except ApiError as error:
+            return error_response(error, request, wire)
     if code == 404:
-        return error_response(page_not_found())
+        return error_response(page_not_found(), request, wire)
     if code == 405:
-        return error_response(method_not_allowed())
+        return error_response(method_not_allowed(), request, wire)
     detail = exc.detail if isinstance(exc, HTTPException) else ""
     return _json(status_body(code, str(detail)), code)
+
+
+def _filters(request: Request) -> None:
+    """Authentication, then (outside `/api` and `/apis`) the authorizer on the path, for a
+    request no route matched."""
+    state = request.app.state
+    authenticator = getattr(state, "authenticator", None)
+    if authenticator is None:
+        return
+    user = authenticate(request, authenticator)
+    path = request.url.path
+    if path.startswith(("/api/", "/apis/")) or path in ("/api", "/apis"):
+        return  # a resource path: kube-apiserver authorizes it by its (unknown) resource
+    attributes = RequestAttributes(
+        verb=request.method.lower(), namespace="", resource="", subresource="", name="", path=path
+    )
+    if not state.authorizer(user, attributes):
+        raise forbidden(user, attributes)
 
 
 async def _bug(request: Request, exc: Exception) -> Response:
@@ -647,6 +805,11 @@ def build_parser(
         type=Path,
         help="keep the store in this JSON file across restarts (written atomically); "
         "default: memory only",
+    )
+    parser.add_argument(
+        "--anonymous-auth",
+        action="store_true",
+        help="requests without a token are system:anonymous (then authorized) instead of 401",
     )
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
@@ -748,6 +911,7 @@ def app_from_arguments(
         authorizer=authorizer_from_arguments(args),
         backend=backend(args, api),
         options=options,
+        anonymous_auth=args.anonymous_auth,
     )
 
 

@@ -39,7 +39,8 @@ class ObjectRef:
     uid: str
 
     def claim(self) -> dict[str, str]:
-        return {"name": self.name, "uid": self.uid}
+        """`{name, uid}`; a Node that could not be found has a name only (omitempty)."""
+        return {"name": self.name, "uid": self.uid} if self.uid else {"name": self.name}
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,10 @@ class TokenSigner:
 
     def sign(self, grant: TokenGrant) -> str:
         return jwt.encode(
-            claims(grant, self.issuer), self.key, self.algorithm, headers={"kid": self.kid}
+            claims(grant, self.issuer),
+            self.key,
+            self.algorithm,
+            headers={"kid": self.kid, "typ": None},  # go-jose writes alg and kid only
         )
 
     def jwks(self) -> dict[str, Any]:

@@ -35,9 +35,14 @@ def create_app(
     authenticator: Authenticator,
     authorizer: Authorizer = allow_all,
     backend: Backend | None = None,
+    anonymous_auth: bool = False,
     **options: Any,
 ) -> Starlette:
-    """The app. `backend` serves the generic verb routes; `options` are the plug-ins'."""
+    """The app. `backend` serves the generic verb routes; `options` are the plug-ins'.
+
+    With `anonymous_auth`, requests without credentials are `system:anonymous`
+    (then authorized) instead of a 401.
+    """
     return _server.build_app(
         API,
         PLUGINS,
@@ -45,6 +50,7 @@ def create_app(
         authorizer=authorizer,
         backend=backend,
         options=options,
+        anonymous_auth=anonymous_auth,
     )
 
 

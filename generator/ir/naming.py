@@ -45,6 +45,10 @@ RESERVED_NAMES: dict[str, frozenset[str]] = {
         StrEnum TYPE_CHECKING TokenFileAuthenticator TokenGrant TokenPolicy
         TokenRequestService TokenSigner TooManyRequests TracebackType UTC Unauthorized
         Union User VALIDATORS WARN_ONLY_EXPIRATION_SECONDS YAML
+        ANONYMOUS ANONYMOUS_USER AuthenticatorHook CreateOptions CreateRequest DEFAULT_GRANTS DISCOVERY_CACHE
+        EXTRA FIELD_MANAGER_MAX_BYTES JWKS_MEDIA_TYPE LEEWAY_SECONDS Lookup NoReturn
+        OBJECT_META_ORDER Pairs REVIEW_KIND ReviewError Reviewed SCHEME SERVICE_ACCOUNT_PREFIX
+        SUBRESOURCE ServiceAccountTokens TokenReviewService UsageError
         """.split()
     )
     | frozenset(name for name in dir(builtins) if name[:1].isupper()),  # Exception, ...
@@ -59,7 +63,7 @@ RESERVED_NAMES: dict[str, frozenset[str]] = {
         scheme service token user name create_app main app_from_args app_from_environment
         create options
         build_parser json os sys argparse allow_all load_objects status_body
-        discovery_document generate_key load_key
+        discovery_document generate_key load_key anonymous_auth
         """.split()
     ),
     # Arguments of the client's operation methods, beside the path parameters.

@@ -34,6 +34,7 @@ __all__ = [
 
 PRIVILEGED_GROUP = "system:masters"
 AUTHENTICATED_GROUP = "system:authenticated"
+ANONYMOUS_USER = "system:anonymous"
 RBAC_API_VERSION = "rbac.authorization.k8s.io/v1"
 ABAC_API_VERSION = "abac.authorization.kubernetes.io/v1beta1"
 MODES = ("AlwaysAllow", "AlwaysDeny", "ABAC", "RBAC")
@@ -45,6 +46,9 @@ class PolicyError(ValueError):
 
 
 def _groups(user: User) -> frozenset[str]:
+    """The user's groups, with system:authenticated for everyone but system:anonymous."""
+    if user.name == ANONYMOUS_USER:
+        return frozenset(user.groups)
     return frozenset(user.groups) | {AUTHENTICATED_GROUP}
 
 
@@ -53,14 +57,23 @@ def _groups(user: User) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Rule:
-    """A PolicyRule of a Role or ClusterRole (resource rules only)."""
+    """A PolicyRule of a Role or ClusterRole: resources, or non-resource URLs (`/openid/*`)."""
 
     verbs: frozenset[str]
     api_groups: frozenset[str]
     resources: frozenset[str]
     resource_names: frozenset[str] = frozenset()
+    non_resource_urls: frozenset[str] = frozenset()
 
     def allows(self, attributes: RequestAttributes) -> bool:
+        if attributes.path:  # a non-resource request: only nonResourceURLs rules grant it
+            return _has(self.verbs, attributes.verb) and any(
+                url == attributes.path
+                or (url.endswith("*") and attributes.path.startswith(url[:-1]))
+                for url in self.non_resource_urls
+            )
+        if self.non_resource_urls and not self.resources:
+            return False
         return (
             _has(self.verbs, attributes.verb)
             and _has(self.api_groups, attributes.group)
@@ -157,6 +170,10 @@ class RbacAuthorizer:
         return cls(roles, cluster_roles, bindings)
 
     def __call__(self, user: User, attributes: RequestAttributes) -> bool:
+        groups = _groups(user)
+        for group, rule in DEFAULT_GRANTS:
+            if group in groups and rule.allows(attributes):
+                return True
         for binding in self._bindings:
             if binding.namespace and binding.namespace != attributes.namespace:
                 continue
@@ -169,6 +186,42 @@ class RbacAuthorizer:
             if any(rule.allows(attributes) for rule in rules):
                 return True
         return False
+
+
+def _urls(*urls: str) -> Rule:
+    return Rule(frozenset({"get"}), frozenset(), frozenset(), non_resource_urls=frozenset(urls))
+
+
+# kube-apiserver's bootstrap ClusterRoleBindings that concern this server, by group:
+# system:public-info-viewer, system:discovery, system:service-account-issuer-discovery and
+# system:basic-user (which lets every user create a SelfSubjectReview).
+DEFAULT_GRANTS: tuple[tuple[str, Rule], ...] = (
+    ("system:authenticated", _urls("/healthz", "/livez", "/readyz", "/version", "/version/")),
+    ("system:unauthenticated", _urls("/healthz", "/livez", "/readyz", "/version", "/version/")),
+    (
+        "system:authenticated",
+        _urls("/api", "/api/*", "/apis", "/apis/*", "/openapi", "/openapi/*", "/openapi.json"),
+    ),
+    (
+        "system:serviceaccounts",
+        _urls(
+            "/.well-known/openid-configuration",
+            "/.well-known/openid-configuration/",
+            "/openid/v1/jwks",
+            "/openid/v1/jwks/",
+        ),
+    ),
+    (
+        "system:authenticated",
+        Rule(
+            frozenset({"create"}),
+            frozenset({"authentication.k8s.io", "authorization.k8s.io"}),
+            frozenset(
+                {"selfsubjectreviews", "selfsubjectaccessreviews", "selfsubjectrulesreviews"}
+            ),
+        ),
+    ),
+)
 
 
 def _items(document: Any) -> list[Any]:
@@ -205,7 +258,15 @@ def _rules(obj: dict[str, Any], where: str) -> tuple[Rule, ...]:
         if not isinstance(rule, dict):
             raise PolicyError(f"{at}: must be an object")
         if rule.get("nonResourceURLs"):
-            continue  # no non-resource paths need authorization here
+            found.append(
+                Rule(
+                    verbs=_strings(rule, "verbs", at),
+                    api_groups=frozenset(),
+                    resources=frozenset(),
+                    non_resource_urls=_strings(rule, "nonResourceURLs", at),
+                )
+            )
+            continue
         found.append(
             Rule(
                 verbs=_strings(rule, "verbs", at),

@@ -126,9 +126,9 @@ def invalid(
 
 def method_not_allowed() -> ApiError:
     """A path the server knows, with a method it does not serve there."""
-    return ApiError(405, "the server does not allow this method on the requested resource")
+    return ApiError(405, "the server does not allow this method on the requested resource", {})
 
 
 def page_not_found() -> ApiError:
     """A path the server does not serve: kube-apiserver's words for an unknown path."""
-    return ApiError(404, "the server could not find the requested resource")
+    return ApiError(404, "the server could not find the requested resource", {})

@@ -30,6 +30,7 @@ class TokenClient:
     root_model: str
     bound_model: str
     bound_kinds: tuple[str, ...]  # the kinds a token may be bound to, when the spec lists them
+    review_model: str = ""  # TokenReview, when the package holds it: the review-token command
 
 
 def token_client(api: Api) -> TokenClient:
@@ -45,7 +46,10 @@ def token_client(api: Api) -> TokenClient:
         spec = _field_model(api, root, "spec")
         bound = _field_model(api, spec, "boundObjectRef") if spec else None
         if bound is not None:
-            return TokenClient(creator.python_name, root.name, bound.name, _enum(bound, "kind"))
+            review = "TokenReview" if any(m.name == "TokenReview" for m in api.models) else ""
+            return TokenClient(
+                creator.python_name, root.name, bound.name, _enum(bound, "kind"), review
+            )
     raise ValueError("the tokenrequest extension needs serviceaccounts/token's create operation")
 
 
@@ -76,6 +80,9 @@ EXTENSION = Extension(
     proto="tokenrequest.proto",
     files=(
         ExtensionFile("_tokens.py", "_tokens.py"),
+        ExtensionFile("_gotext.py", "_gotext.py", group="package"),
+        ExtensionFile("_create_handler.py", "_create_handler.py"),
+        ExtensionFile("_token_review.py", "_token_review.py"),
         ExtensionFile("_token_backend.py", "_token_backend.py"),
         ExtensionFile("_token_service.py", "_token_service.py"),
         ExtensionFile("_tokenrequest.py", "_tokenrequest.py"),

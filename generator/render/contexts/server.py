@@ -117,6 +117,7 @@ class ProtoContext:
     objects: tuple[tuple[str, str], ...] = ()  # kind -> message full name
     envelope_message: str = ""
     time_message: str = ""
+    status_message: str = ""  # meta/v1 Status, when the .proto declares it: protobuf error bodies
 
 
 def server_context(api: Api, extensions: tuple[Extension, ...]) -> ServerContext:
@@ -233,6 +234,7 @@ def proto_context(api: Api) -> ProtoContext:
         objects=objects,
         envelope_message=_message(names, "Unknown"),
         time_message=_message(names, "Time"),
+        status_message=next(iter(_messages(names, "Status")), ""),
     )
 
 
