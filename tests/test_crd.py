@@ -188,6 +188,8 @@ def test_kubectl_serves_crontabs_with_their_printer_columns(kubectl: list[str]) 
     assert got["metadata"]["uid"] and got["metadata"]["namespace"] == "default"
     run(kubectl, "patch", "crontab", "nightly", "--type", "merge", "-p", '{"spec":{"replicas":5}}')
     assert run(kubectl, "get", "crontab", "nightly").splitlines()[1].split()[-1] == "5"
+    assert "scaled" in run(kubectl, "scale", "crontab", "nightly", "--replicas=7")
+    assert run(kubectl, "get", "ct", "nightly").splitlines()[1].split()[-1] == "7"
     assert any(
         line.split()[:1] == ["crontabs"] for line in run(kubectl, "api-resources").splitlines()
     )
@@ -198,6 +200,56 @@ def test_kubectl_serves_crontabs_with_their_printer_columns(kubectl: list[str]) 
         [*kubectl, "get", "crontab", "nightly"], capture_output=True, text=True, timeout=60
     )
     assert gone.returncode != 0 and "not found" in gone.stderr
+
+
+CLUSTER_CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.org}
+spec:
+  group: example.org
+  scope: Cluster
+  names: {plural: widgets, kind: Widget}
+  versions:
+  - {name: v1beta1, served: true, storage: false,
+     schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              parts:
+                type: array
+                items: {type: object, properties: {name: {type: string}}}
+"""
+
+
+def test_a_cluster_scoped_crd_has_no_namespaced_paths_and_picks_its_version(
+    tmp_path: Path,
+) -> None:
+    crd = tmp_path / "widgets.yaml"
+    crd.write_text(CLUSTER_CRD, encoding="utf-8")
+    out = tmp_path / "w.openapi.json"
+    assert main(["import", "--crd", str(crd), "-o", str(out)]) == 0  # the storage version
+    document = json.loads(out.read_text())
+    assert sorted(document["paths"]) == [
+        "/apis/example.org/v1/watch/widgets",
+        "/apis/example.org/v1/watch/widgets/{name}",
+        "/apis/example.org/v1/widgets",
+        "/apis/example.org/v1/widgets/{name}",
+    ]
+    schemas = document["components"]["schemas"]
+    assert "WidgetSpecPartsItem" in schemas and "Scale" not in schemas
+    assert document["info"]["x-apigen-group-version"] == "example.org/v1"
+    chosen = ["import", "--crd", str(crd), "--group-version", "example.org/v1beta1", "-o", str(out)]
+    assert main(chosen) == 0
+    document = json.loads(out.read_text())
+    assert all(path.startswith("/apis/example.org/v1beta1/") for path in document["paths"])
+    assert "WidgetSpec" not in document["components"]["schemas"]
 
 
 BAD_CRDS = {

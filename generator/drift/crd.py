@@ -24,7 +24,7 @@ import yaml
 
 from generator.drift.importer import GROUP_VERSION_KEY, KINDS_KEY, ImportedSpec
 from generator.errors import ApigenError
-from generator.ir.lower import COLUMN_TYPES, PRINTER_COLUMNS_KEY
+from generator.ir.lower import COLUMN_TYPES, PRINTER_COLUMNS_KEY, SHORT_NAMES_KEY
 
 EMBEDDED_META = ("ObjectMeta", "ManagedFieldsEntry", "OwnerReference", "Time", "FieldsV1")
 MEDIA = ("application/json", "application/yaml")
@@ -240,30 +240,34 @@ def _hoist(
             raise ApigenError(
                 "properties must be an object", source=source, pointer=f"{where}/properties"
             )
-        named = {}
-        for key, sub in properties.items():
-            child = _hoist(
-                sub, name + _pascal(str(key)), schemas, source, f"{where}/properties/{key}"
+        out["properties"] = {
+            key: _named(
+                _hoist(sub, name + _pascal(str(key)), schemas, source, f"{where}/properties/{key}"),
+                name + _pascal(str(key)),
+                schemas,
+                source,
+                where,
             )
-            if (
-                isinstance(child.get("properties"), dict)
-                and child.get("type", "object") == "object"
-            ):
-                child_name = name + _pascal(str(key))
-                if child_name in schemas:
-                    raise ApigenError(
-                        f"two schemas would be named {child_name}", source=source, pointer=where
-                    )
-                schemas[child_name] = child
-                description = child.get("description")
-                child = {"allOf": [_ref(child_name)]}
-                if description:
-                    child["description"] = description
-            named[key] = child
-        out["properties"] = named
+            for key, sub in properties.items()
+        }
     if isinstance(schema.get("items"), dict):
-        out["items"] = _hoist(schema["items"], name + "Item", schemas, source, f"{where}/items")
+        item = _hoist(schema["items"], name + "Item", schemas, source, f"{where}/items")
+        out["items"] = _named(item, name + "Item", schemas, source, where)
     return out
+
+
+def _named(
+    schema: dict[str, Any], name: str, schemas: dict[str, Any], source: str, where: str
+) -> dict[str, Any]:
+    """An object schema with properties, as a named schema and a reference to it."""
+    if not isinstance(schema.get("properties"), dict) or schema.get("type", "object") != "object":
+        return schema
+    if name in schemas:
+        raise ApigenError(f"two schemas would be named {name}", source=source, pointer=where)
+    schemas[name] = schema
+    if "description" not in schema:
+        return _ref(name)
+    return {"allOf": [_ref(name)], "description": schema["description"]}
 
 
 def _columns(version: dict[str, Any], source: str, where: str) -> list[dict[str, Any]]:
@@ -467,6 +471,13 @@ def crd_document(manifest: dict[str, Any], group_version: str | None, source: st
     columns = _columns(chosen, source, f"{where}/additionalPrinterColumns")
     if columns:
         root[PRINTER_COLUMNS_KEY] = columns
+    short = names.get("shortNames") or []
+    if not isinstance(short, list) or not all(isinstance(n, str) for n in short):
+        raise ApigenError(
+            "must be a list of names", source=source, pointer="/spec/names/shortNames"
+        )
+    if short:
+        root[SHORT_NAMES_KEY] = short
     schemas[kind] = root
     schemas[f"{kind}List"] = {
         "type": "object",

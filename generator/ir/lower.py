@@ -210,6 +210,7 @@ class Lowering:
             fields=tuple(fields),
             gvk=gvk,
             printer_columns=printer_columns(schema, self.source, at),
+            short_names=short_names(schema, self.source, at),
         )
 
     def parameter(self, raw: dict[str, Any]) -> Parameter:
@@ -389,6 +390,7 @@ def lower(
 
 
 PRINTER_COLUMNS_KEY = "x-apigen-printer-columns"  # written by `apigen import --crd`
+SHORT_NAMES_KEY = "x-apigen-short-names"  # likewise
 COLUMN_TYPES = ("integer", "number", "string", "boolean", "date")
 
 
@@ -425,3 +427,17 @@ def printer_columns(schema: dict[str, Any], source: str, at: str) -> tuple[Print
             )
         )
     return tuple(columns)
+
+
+def short_names(schema: dict[str, Any], source: str, at: str) -> tuple[str, ...]:
+    """A kind's `x-apigen-short-names`: the CRD's `names.shortNames`, for discovery."""
+    raw = schema.get(SHORT_NAMES_KEY, [])
+    if not isinstance(raw, list) or not all(
+        isinstance(n, str) and re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", n) for n in raw
+    ):
+        raise ApigenError(
+            "must be a list of lower-case DNS labels",
+            source=source,
+            pointer=at + pointer(SHORT_NAMES_KEY),
+        )
+    return tuple(raw)

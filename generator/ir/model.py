@@ -124,6 +124,7 @@ class Model:
     fields: tuple[Field, ...]
     gvk: GroupVersionKind | None = None
     printer_columns: tuple[PrinterColumn, ...] = ()  # the Table columns of `kubectl get`
+    short_names: tuple[str, ...] = ()  # a custom resource's shortNames (`x-apigen-short-names`)
 
 
 @dataclass(frozen=True)

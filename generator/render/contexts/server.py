@@ -52,6 +52,7 @@ class ResourceData:
     subresource: str = ""
     parent_kind: str = ""
     printer_columns: tuple[ColumnData, ...] = ()
+    short_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,8 @@ class ProtoContext:
 
 def server_context(api: Api, extensions: tuple[Extension, ...]) -> ServerContext:
     columns = {str(m.name): m.printer_columns for m in api.models if m.printer_columns}
-    resources = [_resource_data(info, columns) for info in resource_infos(api)]
+    short = {str(m.name): m.short_names for m in api.models if m.short_names}
+    resources = [_resource_data(info, columns, short) for info in resource_infos(api)]
     index = {(r.group, r.version, r.plural, r.subresource): i for i, r in enumerate(resources)}
     operations: list[OperationData] = []
     for res in api.resources:
@@ -170,7 +172,9 @@ def server_context(api: Api, extensions: tuple[Extension, ...]) -> ServerContext
 
 
 def _resource_data(
-    info: ResourceInfo, columns: dict[str, tuple[PrinterColumn, ...]]
+    info: ResourceInfo,
+    columns: dict[str, tuple[PrinterColumn, ...]],
+    short_names: dict[str, tuple[str, ...]],
 ) -> ResourceData:
     printer_columns = () if info.subresource else columns.get(info.kind, ())
     return ResourceData(
@@ -190,6 +194,7 @@ def _resource_data(
             )
             for c in printer_columns
         ),
+        short_names=() if info.subresource else short_names.get(info.kind, ()),
     )
 
 
