@@ -128,6 +128,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     from generator.drift.fetch import read_source
     from generator.drift.importer import import_kind, write_import
 
+    if args.crd:
+        return _import_crd(args)
+    if not args.kind:
+        raise ApigenError("--kind is required (or --crd for a CustomResourceDefinition manifest)")
     kinds = tuple(dict.fromkeys(args.kind))
     spec = read_source(
         args.source, kind=kinds[0], group_version=args.group_version, context=args.context
@@ -139,6 +143,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(f"wrote {args.output}: {roots}, {schemas} schemas, {imported.operations} operations")
     for overlay in overlays:
         print(f"the overlay {overlay} still applies")
+    return EXIT_OK
+
+
+def _import_crd(args: argparse.Namespace) -> int:
+    from generator.drift.crd import crd_document, load_crd
+    from generator.drift.importer import write_import
+    from generator.spec.load import read_bytes
+
+    manifest = load_crd(read_bytes(Path(args.source)), args.source)
+    imported = crd_document(manifest, args.group_version, args.source)
+    if args.kind and tuple(dict.fromkeys(args.kind)) != imported.roots:
+        raise ApigenError(f"the CRD defines {imported.root}, not {', '.join(args.kind)}")
+    write_import(imported, Path(args.output))
+    schemas = len(imported.document["components"]["schemas"])
+    print(
+        f"wrote {args.output}: {imported.root}, {schemas} schemas, {imported.operations} operations"
+    )
     return EXIT_OK
 
 
@@ -253,9 +274,14 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("source", help="a file (JSON/YAML/gzip), an http(s) URL, or `cluster`")
     importer.add_argument(
         "--kind",
-        required=True,
         action="append",
         help="a kind to import, e.g. TokenRequest; repeat for several kinds of one group-version",
+    )
+    importer.add_argument(
+        "--crd",
+        action="store_true",
+        help="the source is a CustomResourceDefinition manifest (YAML/JSON): write the "
+        "OpenAPI 3.0 document of its custom resource",
     )
     importer.add_argument("--group-version", help="e.g. authentication.k8s.io/v1")
     importer.add_argument("--context", help="kubeconfig context for `cluster` (default: current)")

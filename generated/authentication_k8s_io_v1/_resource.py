@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-__all__ = ["ResourceInfo", "VERBS"]
+__all__ = ["PrinterColumn", "ResourceInfo", "VERBS"]
 
 # The verbs of x-kubernetes-action, in the order kube-apiserver's discovery lists them.
 VERBS = (
@@ -28,6 +28,19 @@ VERBS = (
     "update",
     "watch",
 )
+
+
+@dataclass(frozen=True)
+class PrinterColumn:
+    """One of a CRD's additionalPrinterColumns: `json_path` as the CRD writes it
+    (`.spec.replicas`); `type` integer, number, string, boolean or date."""
+
+    name: str
+    json_path: str
+    type: str = "string"
+    format: str = ""
+    description: str = ""
+    priority: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,7 @@ class ResourceInfo:
     subresource: str = ""
     parent_kind: str = ""
     short_names: tuple[str, ...] = ()
+    printer_columns: tuple[PrinterColumn, ...] = ()  # the Table's columns after Name (else Age)
 
     @property
     def api_version(self) -> str:

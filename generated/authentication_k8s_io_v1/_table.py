@@ -17,13 +17,12 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from jsonpath_ng.ext.parser import parse as parse_jsonpath
 
 from ._apierrors import bad_request
-from ._resource import ResourceInfo
+from ._resource import PrinterColumn, ResourceInfo
 
 __all__ = ["INCLUDE_OBJECT", "PrinterColumn", "human_duration", "to_table", "wants_table"]
 
@@ -42,19 +41,6 @@ AGE_DESCRIPTION = (
     "in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: "
     "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"
 )
-
-
-@dataclass(frozen=True)
-class PrinterColumn:
-    """One of a CRD's additionalPrinterColumns: `json_path` as the CRD writes it
-    (`.spec.replicas`); `type` integer, number, string, boolean or date."""
-
-    name: str
-    json_path: str
-    type: str = "string"
-    format: str = ""
-    description: str = ""
-    priority: int = 0
 
 
 def wants_table(accept: str) -> bool:
@@ -141,13 +127,15 @@ def to_table(
     now: datetime.datetime | None = None,
 ) -> dict[str, Any]:
     """`body` is a list (with `items`) or one object; `columns` the CRD's printer
-    columns (None: Name and Age)."""
+    columns (None: the resource's, and without those Name and Age)."""
     if include_object not in INCLUDE_OBJECT:
         raise bad_request(
             f'includeObject: Unsupported value: "{include_object}": supported values: '
             + ", ".join(f'"{v}"' for v in INCLUDE_OBJECT)
         )
     now = now or datetime.datetime.now(datetime.UTC)
+    if columns is None and resource.printer_columns:
+        columns = resource.printer_columns
     definitions: list[dict[str, Any]] = [
         {
             "name": "Name",

@@ -25,6 +25,7 @@ from generator.ir.model import (
     Model,
     Operation,
     Parameter,
+    PrinterColumn,
     Response,
     TypeRef,
 )  # fmt: skip
@@ -208,6 +209,8 @@ class Lowering:
             description=str(schema.get("description", "")),
             fields=tuple(fields),
             gvk=gvk,
+            printer_columns=printer_columns(schema, self.source, at),
+            short_names=short_names(schema, self.source, at),
         )
 
     def parameter(self, raw: dict[str, Any]) -> Parameter:
@@ -384,3 +387,57 @@ def lower(
         resources=resources,
         source_pointers=source_pointers,
     )
+
+
+PRINTER_COLUMNS_KEY = "x-apigen-printer-columns"  # written by `apigen import --crd`
+SHORT_NAMES_KEY = "x-apigen-short-names"  # likewise
+COLUMN_TYPES = ("integer", "number", "string", "boolean", "date")
+
+
+def printer_columns(schema: dict[str, Any], source: str, at: str) -> tuple[PrinterColumn, ...]:
+    """A kind's `x-apigen-printer-columns`: [{name, jsonPath, type, format?, description?,
+    priority?}], as a CRD's additionalPrinterColumns write them."""
+    raw = schema.get(PRINTER_COLUMNS_KEY)
+    if raw is None:
+        return ()
+    where = at + pointer(PRINTER_COLUMNS_KEY)
+    if not isinstance(raw, list):
+        raise ApigenError("must be a list of columns", source=source, pointer=where)
+    columns = []
+    for i, column in enumerate(raw):
+        ok = isinstance(column, dict) and all(
+            isinstance(column.get(k), str) and column[k] for k in ("name", "jsonPath", "type")
+        )
+        if not ok or column["type"] not in COLUMN_TYPES or not column["jsonPath"].startswith("."):
+            raise ApigenError(
+                "a column needs a name, a jsonPath (.spec.x) and a type of "
+                + ", ".join(COLUMN_TYPES),
+                source=source,
+                pointer=where + pointer(str(i)),
+            )
+        priority = column.get("priority", 0)
+        columns.append(
+            PrinterColumn(
+                name=column["name"],
+                json_path=column["jsonPath"],
+                type=column["type"],
+                format=str(column.get("format", "")),
+                description=str(column.get("description", "")),
+                priority=priority if isinstance(priority, int) else 0,
+            )
+        )
+    return tuple(columns)
+
+
+def short_names(schema: dict[str, Any], source: str, at: str) -> tuple[str, ...]:
+    """A kind's `x-apigen-short-names`: the CRD's `names.shortNames`, for discovery."""
+    raw = schema.get(SHORT_NAMES_KEY, [])
+    if not isinstance(raw, list) or not all(
+        isinstance(n, str) and re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", n) for n in raw
+    ):
+        raise ApigenError(
+            "must be a list of lower-case DNS labels",
+            source=source,
+            pointer=at + pointer(SHORT_NAMES_KEY),
+        )
+    return tuple(raw)

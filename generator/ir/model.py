@@ -105,12 +105,26 @@ class GroupVersionKind:
 
 
 @dataclass(frozen=True)
+class PrinterColumn:
+    """One of a custom resource's additionalPrinterColumns (`x-apigen-printer-columns`)."""
+
+    name: str
+    json_path: str
+    type: str
+    format: str = ""
+    description: str = ""
+    priority: int = 0
+
+
+@dataclass(frozen=True)
 class Model:
     name: ClassName
     schema_name: str  # the (shortened) name under components.schemas
     description: str
     fields: tuple[Field, ...]
     gvk: GroupVersionKind | None = None
+    printer_columns: tuple[PrinterColumn, ...] = ()  # the Table columns of `kubectl get`
+    short_names: tuple[str, ...] = ()  # a custom resource's shortNames (`x-apigen-short-names`)
 
 
 @dataclass(frozen=True)

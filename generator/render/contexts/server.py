@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from generator.errors import ApigenError
 from generator.extensions import Extension
 from generator.ir.kubernetes import patch_paths, resource_infos
-from generator.ir.model import Api, Operation, Parameter
+from generator.ir.model import Api, Operation, Parameter, PrinterColumn
 from generator.ir.naming import validator_name
 from generator.render.tools.proto import file_names, message_names
 from generator.runtime._resource import ResourceInfo
@@ -25,6 +25,18 @@ from generator.runtime._resource import ResourceInfo
 PROTOBUF = "application/vnd.kubernetes.protobuf"
 WRITABLE_MEDIA_TYPES = ("application/json", "application/yaml", PROTOBUF)  # in order of preference
 OPENAPI_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
+
+
+@dataclass(frozen=True)
+class ColumnData:
+    """A `_resource.PrinterColumn`: one of a custom resource's Table columns."""
+
+    name: str
+    json_path: str
+    type: str
+    format: str
+    description: tuple[str, ...]  # pieces (string_chunks)
+    priority: int
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,8 @@ class ResourceData:
     list_kind: str = ""
     subresource: str = ""
     parent_kind: str = ""
+    printer_columns: tuple[ColumnData, ...] = ()
+    short_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,7 +135,9 @@ class ProtoContext:
 
 
 def server_context(api: Api, extensions: tuple[Extension, ...]) -> ServerContext:
-    resources = [_resource_data(info) for info in resource_infos(api)]
+    columns = {str(m.name): m.printer_columns for m in api.models if m.printer_columns}
+    short = {str(m.name): m.short_names for m in api.models if m.short_names}
+    resources = [_resource_data(info, columns, short) for info in resource_infos(api)]
     index = {(r.group, r.version, r.plural, r.subresource): i for i, r in enumerate(resources)}
     operations: list[OperationData] = []
     for res in api.resources:
@@ -156,7 +172,12 @@ def server_context(api: Api, extensions: tuple[Extension, ...]) -> ServerContext
     )
 
 
-def _resource_data(info: ResourceInfo) -> ResourceData:
+def _resource_data(
+    info: ResourceInfo,
+    columns: dict[str, tuple[PrinterColumn, ...]],
+    short_names: dict[str, tuple[str, ...]],
+) -> ResourceData:
+    printer_columns = () if info.subresource else columns.get(info.kind, ())
     return ResourceData(
         group=info.group,
         version=info.version,
@@ -168,6 +189,13 @@ def _resource_data(info: ResourceInfo) -> ResourceData:
         list_kind=info.list_kind,
         subresource=info.subresource,
         parent_kind=info.parent_kind,
+        printer_columns=tuple(
+            ColumnData(
+                c.name, c.json_path, c.type, c.format, string_chunks(c.description), c.priority
+            )
+            for c in printer_columns
+        ),
+        short_names=() if info.subresource else short_names.get(info.kind, ()),
     )
 
 
