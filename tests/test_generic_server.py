@@ -147,6 +147,31 @@ def test_watch_wire_bookmarks_timeout_and_410(cm_url: str) -> None:
         assert event["object"]["rows"][0]["cells"][0] == "x"
 
 
+def test_openapi_v2_is_the_served_document_as_swagger_2(cm_url: str) -> None:
+    """`/openapi/v2`, as kube-apiserver serves it: one Swagger 2.0 document of every route,
+    valid for openapi-spec-validator, its operations carrying Kubernetes' extensions."""
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation import OpenAPIV2SpecValidator
+
+    assert httpx.get(cm_url + "/openapi/v2").status_code == 401
+    answer = httpx.get(cm_url + "/openapi/v2", headers=AUTH)
+    assert answer.status_code == 200, answer.text
+    document = answer.json()
+    validate(document, cls=OpenAPIV2SpecValidator)
+    assert document["swagger"] == "2.0"
+    assert {"ConfigMap", "ConfigMapList", "Node", "Status"} <= set(document["definitions"])
+    create = document["paths"]["/api/v1/namespaces/{namespace}/configmaps"]["post"]
+    assert create["x-kubernetes-action"] == "post"
+    assert create["x-kubernetes-group-version-kind"] == {
+        "group": "",
+        "version": "v1",
+        "kind": "ConfigMap",
+    }
+    (body,) = [p for p in create["parameters"] if p["in"] == "body"]
+    assert body["schema"] == {"$ref": "#/definitions/ConfigMap"}
+    assert "#/components/" not in answer.text
+
+
 def test_status_of_bad_requests_never_a_5xx(cm_url: str) -> None:
     with httpx.Client(base_url=cm_url, headers=AUTH, timeout=10) as http:
         for method, path, body in [

@@ -3,13 +3,14 @@
 # overlay sha256: e69045de638bc4d1d76d8d6b06f5ed9ab168a4fef7f38d96552e6d3f622b6550
 # Do not edit: regenerate with `apigen generate`.
 
-"""What a stand-in API server serves besides the verbs: discovery, `/version`, OpenAPI v3.
+"""What a stand-in API server serves besides the verbs: discovery, `/version`, OpenAPI.
 
 `kubectl_routes` gives the plain GET documents kubectl reads before it sends a
 request: `/api` and `/apis` (aggregated discovery when Accept asks for it),
 `/api/v1` and `/apis/GROUP/VERSION` (APIResourceList), `/version`, and the
 OpenAPI v3 index `/openapi/v3` with one document per group-version
-(`/openapi/v3/api/v1`, `/openapi/v3/apis/apps/v1`). Every operation and kind
+(`/openapi/v3/api/v1`, `/openapi/v3/apis/apps/v1`), and all of them as one
+Swagger 2.0 document at `/openapi/v2` (JSON). Every operation and kind
 schema of those documents carries `x-kubernetes-group-version-kind` (and the
 operations `x-kubernetes-action`), which is how kubectl finds that a PATCH
 takes `fieldValidation` and leaves validation to the server. All of them need a
@@ -60,6 +61,8 @@ def kubectl_routes(api: ApiSpec, operations: Sequence[OperationInfo]) -> list[Pl
         }
     }  # fmt: skip
     routes.append(PlainRoute("/openapi/v3", lambda: index, True))
+    swagger = _openapi_v2(api, operations)
+    routes.append(PlainRoute("/openapi/v2", lambda: swagger, True))
     for key, document in sorted(documents.items()):
         routes.append(PlainRoute(f"/openapi/v3/{key}", _constant(document), True))
     return routes
@@ -109,6 +112,21 @@ def _openapi_v3(
         key = ("apis/" if "/" in group_version else "api/") + group_version
         documents[key] = document
     return documents
+
+
+def _openapi_v2(api: ApiSpec, operations: Sequence[OperationInfo]) -> dict[str, Any]:
+    """Every group-version in one Swagger 2.0 document, as kube-apiserver's `/openapi/v2`."""
+    from ._openapi import swagger_document
+
+    merged: dict[str, Any] = {"paths": {}, "components": {"schemas": {}}}
+    for document in _openapi_v3(
+        api, operations, sorted({r.api_version for r in api.resources})
+    ).values():
+        merged.setdefault("info", document["info"])
+        merged["paths"].update(document["paths"])
+        merged["components"]["schemas"].update(document["components"]["schemas"])
+    merged.setdefault("info", {"title": api.title, "version": "0.1.0"})
+    return swagger_document(merged)
 
 
 def _gvk(resource: ResourceInfo) -> dict[str, str]:
