@@ -440,3 +440,18 @@ def test_deployment_scale_subresource(generic_packages: dict[str, Package]) -> N
         )
         assert patched.status_code == 200 and patched.json()["spec"]["replicas"] == 2
         assert http.get(f"{path}/web").json()["spec"]["replicas"] == 2
+
+
+def test_the_store_ships_only_with_packages_that_store_objects(
+    generic_packages: dict[str, Package],
+) -> None:
+    """ConfigMap's package serves objects from the store; the TokenRequest package serves only
+    a subresource, so it carries none of the store's modules (nothing of it would import them)."""
+    from conftest import GENERATED
+
+    store_modules = {"_store.py", "_persist.py", "_apply.py", "_watch.py", "_selectors.py"}
+    configmaps = {p.name for p in generic_packages["cm_node_v1"].folder.iterdir()}
+    assert store_modules <= configmaps
+    committed = {p.name for p in (GENERATED / "authentication_k8s_io_v1").iterdir()}
+    assert not store_modules & committed
+    assert {"_patch.py", "_table.py", "_kubectl.py"} <= committed  # for a backend a user passes

@@ -18,6 +18,7 @@ from generator.render.contexts.client import client_context
 from generator.render.contexts.server import (
     ProtoContext,
     ServerContext,
+    has_store,
     proto_context,
     server_context,
 )
@@ -89,6 +90,12 @@ def _validators(given: RenderInput) -> ValidatorsContext:
 
 def _proto(given: RenderInput) -> ProtoContext:
     return proto_context(given.api)
+
+
+def _has_store(given: RenderInput) -> bool:
+    """The store's modules come only with a package that stores objects; the others
+    (`_patch`, `_apierrors`, `_table`, ...) serve any backend a user passes."""
+    return has_store(given.api)
 
 
 def _has_protobuf(given: RenderInput) -> bool:
@@ -176,24 +183,24 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("_api.py", "server", from_typed_template("server/_api.py.jinja", _server)),
     Artifact("_auth.py", "server", runtime("_auth.py"), python=False),
     Artifact("_apierrors.py", "server", runtime("_apierrors.py"), python=False),
-    Artifact("_apply.py", "server", runtime("_apply.py"), python=False),
+    Artifact("_apply.py", "server", runtime("_apply.py"), python=False, when=_has_store),
     Artifact("_backend.py", "server", runtime("_backend.py"), python=False),
     Artifact("_http.py", "server", runtime("_http.py"), python=False),
     Artifact("_discovery.py", "server", runtime("_discovery.py"), python=False),
     Artifact("_kubectl.py", "server", runtime("_kubectl.py"), python=False),
     Artifact("_openapi.py", "server", runtime("_openapi.py"), python=False),
     Artifact("_patch.py", "server", runtime("_patch.py"), python=False),
-    Artifact("_persist.py", "server", runtime("_persist.py"), python=False),
+    Artifact("_persist.py", "server", runtime("_persist.py"), python=False, when=_has_store),
     Artifact("_proto.py", "server", from_typed_template("server/_proto.py.jinja", _proto)),
     Artifact("_protobuf.py", "server", runtime("_protobuf.py"), python=False, when=_has_protobuf),
     Artifact("_rbac.py", "server", runtime("_rbac.py"), python=False),
-    Artifact("_selectors.py", "server", runtime("_selectors.py"), python=False),
+    Artifact("_selectors.py", "server", runtime("_selectors.py"), python=False, when=_has_store),
     Artifact("_server.py", "server", runtime("_server.py"), python=False),
     Artifact("_status.py", "server", runtime("_status.py"), python=False),
-    Artifact("_store.py", "server", runtime("_store.py"), python=False),
+    Artifact("_store.py", "server", runtime("_store.py"), python=False, when=_has_store),
     Artifact("_table.py", "server", runtime("_table.py"), python=False),
     Artifact("_verbs.py", "server", runtime("_verbs.py"), python=False),
-    Artifact("_watch.py", "server", runtime("_watch.py"), python=False),
+    Artifact("_watch.py", "server", runtime("_watch.py"), python=False, when=_has_store),
     Artifact("_wire.py", "server", runtime("_wire.py"), python=False),
     Artifact("server.py", "server", from_typed_template("server/server.py.jinja", _server)),
     Artifact("client.py", "client", client_template("client/client.py.jinja"), fix_imports=True),

@@ -168,8 +168,14 @@ def server_context(api: Api, extensions: tuple[Extension, ...]) -> ServerContext
         plugins=plugins,
         protobuf=bool(api.proto_descriptor_set),
         merge_schemas=_merge_schemas(api, resources),
-        stored=any("get" in r.verbs and not r.subresource for r in resources),
+        stored=has_store(api),
     )
+
+
+def has_store(api: Api) -> bool:
+    """Whether the in-memory store is the server's default backend: some resource of the
+    package can be read (a kind of objects, not only subresources such as TokenRequest's)."""
+    return any("get" in r.verbs and not r.subresource for r in resource_infos(api))
 
 
 def _resource_data(
