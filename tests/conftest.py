@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from fake_apiserver import FakeApiServer, serve_fake
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -79,3 +80,20 @@ def kube(generated_package: ModuleType) -> ModuleType:
 def models(generated_package: ModuleType) -> ModuleType:
     """The committed package's models module."""
     return importlib.import_module(f"{generated_package.__name__}.models")
+
+
+# The recording fake API server (tests/fake_apiserver.py): one per test module, its record,
+# queued replies and warning cleared for every test.
+@pytest.fixture(scope="module")
+def running() -> Iterator[tuple[FakeApiServer, str]]:
+    with serve_fake() as fake_and_url:
+        yield fake_and_url
+
+
+@pytest.fixture
+def fake(running: tuple[FakeApiServer, str]) -> FakeApiServer:
+    server = running[0]
+    server.requests.clear()
+    server.replies.clear()
+    server.warning = None
+    return server

@@ -20,7 +20,6 @@ from fake_apiserver import (
     created,
     invalid,
     plain_text,
-    serve_fake,
     status_body,
     too_many_requests,
     unauthorized,
@@ -28,21 +27,6 @@ from fake_apiserver import (
 
 SECRET = "s3cr3t-bearer-token"
 TOKEN_PATH = "/api/v1/namespaces/team-a/serviceaccounts/builder/token"
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[tuple[FakeApiServer, str]]:
-    with serve_fake() as fake_and_url:
-        yield fake_and_url
-
-
-@pytest.fixture
-def fake(running: tuple[FakeApiServer, str]) -> FakeApiServer:
-    server = running[0]
-    server.requests.clear()
-    server.replies.clear()
-    server.warning = None
-    return server
 
 
 @pytest.fixture

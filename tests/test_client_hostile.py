@@ -11,32 +11,17 @@ import sys
 import textwrap
 import time
 import warnings
-from collections.abc import Iterator
 from types import ModuleType
 
 import httpx
 import pytest
 import yaml
 from conftest import GENERATED
-from fake_apiserver import FakeApiServer, Reply, Stream, repeated, serve_fake, status_body
+from fake_apiserver import Reply, Stream, repeated, status_body
 
 MIB = 2**20
 HUGE = 320 * MIB  # what the server would send; the client must read a bounded part of it
 RSS_BOUND_MIB = 300  # generous: the package and httpx need ~60 MiB, a 64 MiB cap as much again
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[tuple[FakeApiServer, str]]:
-    with serve_fake() as fake_and_url:
-        yield fake_and_url
-
-
-@pytest.fixture
-def fake(running: tuple[FakeApiServer, str]) -> FakeApiServer:
-    server = running[0]
-    server.requests.clear()
-    server.replies.clear()
-    return server
 
 
 def _in_child(url: str) -> tuple[str, float]:

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from conftest import ROOT, import_package, upstream_path
-from fake_apiserver import FakeApiServer, Reply, Stream, serve_fake, status_body
+from fake_apiserver import FakeApiServer, Reply, Stream, status_body
 
 from generator.config import Target
 from generator.render.output import write_package
@@ -50,20 +50,6 @@ def core(golden: Path) -> ModuleType:
 @pytest.fixture(scope="module")
 def core_models(core: ModuleType) -> ModuleType:
     return importlib.import_module(core.__name__.rsplit(".", 1)[0] + ".models")
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[tuple[FakeApiServer, str]]:
-    with serve_fake() as fake_and_url:
-        yield fake_and_url
-
-
-@pytest.fixture
-def fake(running: tuple[FakeApiServer, str]) -> FakeApiServer:
-    server = running[0]
-    server.requests.clear()
-    server.replies.clear()
-    return server
 
 
 @pytest.fixture
