@@ -11,6 +11,7 @@ pkg/apis/authentication/v1/defaults.go and pkg/serviceaccount/claims.go.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -434,6 +435,7 @@ def response_body(
     }
 
 
+@functools.lru_cache(maxsize=256)  # a second's requests share their timestamps
 def rfc3339(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

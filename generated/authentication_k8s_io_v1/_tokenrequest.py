@@ -235,7 +235,8 @@ def _request(api: ApiSpec, call: Call, kind: str, protobuf: bool = True) -> Crea
 
 
 def decode_body(wire: Wire, body: bytes, kind: str, expected: str) -> tuple[Any, Pairs | None]:
-    """The JSON form of a body and, for JSON, its objects as `Pairs` in document order.
+    """The JSON form of a body and, for JSON that repeats a key, its objects as `Pairs` in
+    document order (None otherwise).
 
     A body whose kind cannot even be read is the serializer's 400 (`the object
     provided is unrecognized`); everything else is judged by the service.
@@ -265,7 +266,10 @@ def decode_body(wire: Wire, body: bytes, kind: str, expected: str) -> tuple[Any,
                 raise unrecognized(expected, reason, body) from None
             return json_safe({} if data is None else data), None
         try:
-            pairs = json.loads(body, object_pairs_hook=Pairs)
+            data, repeats = _load_json(body)
+            if not repeats:
+                return json_safe(data), None
+            pairs = json.loads(body, object_pairs_hook=Pairs)  # the repeats in document order
         except UnicodeDecodeError:
             reason = "couldn't get version/kind; json parse error: invalid UTF-8"
             raise unrecognized(expected, reason, body) from None
@@ -278,6 +282,21 @@ def decode_body(wire: Wire, body: bytes, kind: str, expected: str) -> tuple[Any,
         raise unrecognized(expected, reason, body) from None
     except ValueError as exc:  # what json_safe refuses: no Kubernetes object holds it
         raise unrecognized(expected, _undecodable(_one_line(exc)), body) from None
+
+
+def _load_json(body: bytes) -> tuple[Any, bool]:
+    """The parsed JSON (the last of a repeated key wins, in its first key's place, as in
+    Go) and whether any object repeats a key."""
+    repeats = False
+
+    def build_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal repeats
+        built = dict(pairs)
+        if len(built) != len(pairs):
+            repeats = True
+        return built
+
+    return json.loads(body, object_pairs_hook=build_object), repeats
 
 
 def _undecodable(reason: str) -> str:

@@ -9,6 +9,10 @@ Tokens are signed ES256 (an EC P-256 key) or RS256 (an RSA key); the key's
 type picks the algorithm. The `kid` header is the base64url SHA-256 of the
 DER-encoded public key, so every replica sharing the key signs with the same
 `kid` and serves the same JWKS.
+
+PyJWT's algorithm signs; the compact JWS around it is put together here, with the
+header segment (the same for every token of a key) encoded once: the bytes are
+those `jwt.encode(claims, key, algorithm, headers={"kid": kid, "typ": None})` writes.
 """
 
 from __future__ import annotations
@@ -114,18 +118,25 @@ class TokenSigner:
             "use": "sig",
             "alg": self.algorithm,
         }
+        self._signer = jwt.get_algorithm_by_name(self.algorithm)
+        self._signing_key = self._signer.prepare_key(key)
+        header = {"alg": self.algorithm, "kid": self.kid}  # go-jose writes alg and kid only
+        self._header = _segment(json.dumps(header, separators=(",", ":"), sort_keys=True).encode())
 
     def sign(self, grant: TokenGrant) -> str:
-        return jwt.encode(
-            claims(grant, self.issuer),
-            self.key,
-            self.algorithm,
-            headers={"kid": self.kid, "typ": None},  # go-jose writes alg and kid only
-        )
+        payload = json.dumps(claims(grant, self.issuer), separators=(",", ":")).encode()
+        signing_input = self._header + b"." + _segment(payload)
+        signature = self._signer.sign(signing_input, self._signing_key)
+        return (signing_input + b"." + _segment(signature)).decode()
 
     def jwks(self) -> dict[str, Any]:
         """The JSON Web Key Set with the public key, as `/openid/v1/jwks` serves it (built once, copied out)."""
         return {"keys": [dict(self._jwk)]}
+
+
+def _segment(data: bytes) -> bytes:
+    """base64url without padding, as JWS segments are written."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
 
 
 def discovery_document(issuer: str, jwks: dict[str, Any]) -> dict[str, Any]:

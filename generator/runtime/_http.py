@@ -12,6 +12,11 @@ too (Go's `ReadTimeout`). Connections past
 `max_connections` are closed as soon as they are accepted (uvicorn's own
 `limit_concurrency` would answer them with a 503, and a 5xx is never answered here).
 
+A response's head and body go out in one write, as Go's `net/http` sends them
+(`_CoalescingTransport`): what the protocol writes in one turn of the event loop is
+joined and written once at the end of that turn, so a small answer is one `send` and
+one TCP segment instead of two.
+
 The limits come from the environment (`APIGEN_SERVER_LIMITS`, set by `_server.main`),
 so that every worker process reads the same ones.
 """
@@ -68,14 +73,53 @@ def limits() -> Limits:
     return _limits
 
 
+class _CoalescingTransport:
+    """A transport whose writes of one event-loop turn are sent as one write.
+
+    Everything else is the wrapped transport's; `close` and `abort` keep their order
+    with the writes (what was written before `close` is sent first; `abort` drops it).
+    """
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._pending:
+            self._loop.call_soon(self._flush)
+        self._pending.append(data)
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        data = self._pending[0] if len(self._pending) == 1 else b"".join(self._pending)
+        self._pending.clear()
+        if not self._transport.is_closing():
+            self._transport.write(data)
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def abort(self) -> None:
+        self._pending.clear()
+        self._transport.abort()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
 class GuardedH11Protocol(H11Protocol):
-    """`H11Protocol` with a header-read deadline and a connection cap (`Limits`)."""
+    """`H11Protocol` with a header-read deadline and a connection cap (`Limits`), writing a
+    response's head and body at once."""
 
     _header_timer: asyncio.TimerHandle | None = None
     _body_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        coalescing: Any = _CoalescingTransport(transport, self.loop)
+        super().connection_made(coalescing)
         if len(self.connections) > limits().max_connections:
             transport.close()  # no answer: the server is full
             return

@@ -36,7 +36,6 @@ uid and resourceVersion; graceful deletion is immediate (no pod termination).
 from __future__ import annotations
 
 import base64
-import copy
 import datetime
 import json
 import random
@@ -112,6 +111,17 @@ def now_rfc3339() -> str:
 Key = tuple[str, str, str, str]  # group, plural, namespace, name
 
 
+def _copy(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists and scalars), as `copy.deepcopy` makes it
+    but without its memo and dispatch: a stored object is copied on every read."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy(item) for item in value]
+    return value
+
+
 class Store:
     """The in-memory storage of `StoreBackend`: every resource of `resources` in memory.
 
@@ -150,6 +160,8 @@ class Store:
         self._bookmark_interval = bookmark_interval
         self._lock = threading.RLock()
         self._objects: dict[Key, JSON] = {}
+        # the same objects by (group, plural, namespace), then name: a list reads its own
+        self._index: dict[tuple[str, str, str], dict[str, JSON]] = {}
         self._rv = 0
         self.log = EventLog(history)
         self._listeners: list[Callable[[], None]] = []
@@ -198,7 +210,7 @@ class Store:
                 f"kind {kind!r}, apiVersion {api_version!r}"
             )
         obj: JSON = {"apiVersion": resource.api_version, "kind": resource.kind}
-        obj.update((k, copy.deepcopy(v)) for k, v in body.items() if k not in obj)
+        obj.update((k, _copy(v)) for k, v in body.items() if k not in obj)
         metadata = obj.get("metadata")
         if metadata is None:
             obj["metadata"] = {}
@@ -230,16 +242,21 @@ class Store:
     def _commit(self, event_type: str, key: Key, old: JSON | None, new: JSON) -> JSON:
         self._rv += 1
         new["metadata"]["resourceVersion"] = str(self._rv)
+        bucket = self._index.setdefault(key[:3], {})
         if event_type == "DELETED":
             del self._objects[key]
+            del bucket[key[3]]
+            if not bucket:
+                del self._index[key[:3]]
         else:
             self._objects[key] = new
+            bucket[key[3]] = new
         self.log.append(
             Event(event_type, (key[0], key[1]), key[2], key[3], new, old, resource_version=self._rv)
         )
         for listener in self._listeners:
             listener()
-        return copy.deepcopy(new)
+        return _copy(new)
 
     def _generation(self, resource: ResourceInfo, old: JSON, new: JSON) -> None:
         generation = old["metadata"].get("generation")
@@ -260,7 +277,7 @@ class Store:
 
     def get(self, resource: ResourceInfo, namespace: str, name: str) -> JSON:
         with self._lock:
-            return copy.deepcopy(self._load(resource, namespace, name))
+            return _copy(self._load(resource, namespace, name))
 
     def get_status(self, resource: ResourceInfo, namespace: str, name: str) -> JSON:
         return self.get(resource, namespace, name)
@@ -295,6 +312,19 @@ class Store:
                 objects[key] = event.previous
         return objects
 
+    def _current(self, resource: ResourceInfo, namespace: str) -> dict[Key, JSON]:
+        """The resource's objects in `namespace` (every namespace for "")."""
+        group, plural = resource.group, resource.plural
+        if namespace:
+            buckets = [(namespace, self._index.get((group, plural, namespace), {}))]
+        else:
+            buckets = [(k[2], v) for k, v in self._index.items() if k[:2] == (group, plural)]
+        return {
+            (group, plural, where, name): obj
+            for where, bucket in buckets
+            for name, obj in bucket.items()
+        }
+
     def list(
         self,
         resource: ResourceInfo,
@@ -315,11 +345,7 @@ class Store:
                 objects = self._snapshot(resource, rv)
             else:
                 rv = self._rv
-                objects = {
-                    k: v
-                    for k, v in self._objects.items()
-                    if (k[0], k[1]) == (resource.group, resource.plural)
-                }
+                objects = self._current(resource, namespace)
             items: list[JSON] = []
             token, remaining = "", 0
             ordered = sorted(objects.items())
@@ -337,7 +363,7 @@ class Store:
                             1 for k, _ in ordered[position:] if not namespace or k[2] == namespace
                         )
                     break
-                items.append(copy.deepcopy(obj))
+                items.append(_copy(obj))
         metadata: JSON = {"resourceVersion": str(rv)}
         if token:
             metadata["continue"] = token
@@ -540,7 +566,7 @@ class Store:
                 )
         if subresource == "status":
             status, managed = new.get("status"), metadata.get("managedFields")
-            new = copy.deepcopy(old)
+            new = _copy(old)
             if status is None:
                 new.pop("status", None)
             else:
@@ -550,7 +576,7 @@ class Store:
                 metadata["managedFields"] = managed
         elif self.has_status(resource):
             if "status" in old:
-                new["status"] = copy.deepcopy(old["status"])
+                new["status"] = _copy(old["status"])
             else:
                 new.pop("status", None)
         for field in _SERVER_FIELDS + ("deletionGracePeriodSeconds",):
@@ -561,7 +587,7 @@ class Store:
         metadata["resourceVersion"] = old["metadata"].get("resourceVersion")
         self._generation(resource, old, new)
         if manager is not None:
-            metadata["managedFields"] = copy.deepcopy(old["metadata"].get("managedFields") or [])
+            metadata["managedFields"] = _copy(old["metadata"].get("managedFields") or [])
             record_update(
                 old,
                 new,
@@ -573,13 +599,13 @@ class Store:
                 status_subresource=self.has_status(resource),
             )
         if new == old:
-            return copy.deepcopy(old)
+            return _copy(old)
         self._run_validate(resource, new)
         if metadata.get("deletionTimestamp") and not metadata.get("finalizers"):
             if dry_run:
                 return new
             self._commit("DELETED", key, old, new)
-            return copy.deepcopy(new)
+            return _copy(new)
         if dry_run:
             return new
         return self._commit("MODIFIED", key, old, new)
@@ -809,17 +835,17 @@ class Store:
             )
         if meta.get("finalizers"):
             if meta.get("deletionTimestamp"):
-                return copy.deepcopy(old)
-            new = copy.deepcopy(old)
+                return _copy(old)
+            new = _copy(old)
             new["metadata"]["deletionTimestamp"] = self._clock()
             new["metadata"]["deletionGracePeriodSeconds"] = 0
             if "generation" in meta:
                 new["metadata"]["generation"] = meta["generation"] + 1
             return new if dry_run else self._commit("MODIFIED", key, old, new)
         if dry_run:
-            deleted = copy.deepcopy(old)
+            deleted = _copy(old)
         else:
-            deleted = self._commit("DELETED", key, old, copy.deepcopy(old))
+            deleted = self._commit("DELETED", key, old, _copy(old))
         if (resource.group, resource.plural) in self._return_deleted:
             return deleted
         return {
@@ -870,7 +896,7 @@ class Store:
                 if (namespace and key[2] != namespace) or not matches(obj):
                     continue
                 self._delete_locked(resource, key, dry_run=dry_run, uid="", resource_version="")
-                items.append(copy.deepcopy(self._objects.get(key, obj)))
+                items.append(_copy(self._objects.get(key, obj)))
             rv = self._rv
         return {
             "kind": resource.list_kind or f"{resource.kind}List",
@@ -889,7 +915,7 @@ class Store:
                 "kind": "StoreState",
                 "resourceVersion": str(self._rv),
                 "objects": [
-                    {"group": k[0], "resource": k[1], "object": copy.deepcopy(v)}
+                    {"group": k[0], "resource": k[1], "object": _copy(v)}
                     for k, v in sorted(self._objects.items())
                 ],
             }
@@ -906,8 +932,12 @@ class Store:
             meta = obj.get("metadata") or {}
             objects[self._key(resource, str(meta.get("namespace") or ""), str(meta["name"]))] = obj
         rv = int(state.get("resourceVersion") or 0)
+        index: dict[tuple[str, str, str], dict[str, JSON]] = {}
+        for key, obj in objects.items():
+            index.setdefault(key[:3], {})[key[3]] = obj
         with self._lock:
             self._objects = objects
+            self._index = index
             self._rv = rv
             self.log.reset(rv)
 

@@ -10,6 +10,7 @@ the managed-fields updater.
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -225,10 +226,12 @@ def field_problems(
 ) -> list[str]:
     """The strict decoder's problems in document order, each once.
 
-    `pairs` is the body parsed with `object_pairs_hook=Pairs` (JSON) or the
-    parsed object itself (YAML, protobuf: no repeated keys); `unknown` the
-    paths the validators did not know.
+    `pairs` is the body parsed with `object_pairs_hook=Pairs` (JSON with a repeated
+    key), or None (no repeated keys: YAML, protobuf, JSON without repeats); `unknown`
+    the paths the validators did not know.
     """
+    if pairs is None and not unknown:  # no repeated key (see `Pairs`), no unknown field
+        return []
     unknown_set = set(unknown)
     problems = _walk_problems(pairs if pairs is not None else data, "", unknown_set)
     return list(dict.fromkeys(problems))  # each once, in document order
@@ -281,6 +284,7 @@ def _drop(data: Any, wanted: set[str], field: str) -> None:
                 _drop(child, wanted, f"{field}[{index}]")
 
 
+@functools.lru_cache(maxsize=256)  # a client sends the same User-Agent every time
 def manager_name(field_manager: str, user_agent: str) -> str:
     """`managerOrUserAgent`: the fieldManager, else the User-Agent up to its first `/`."""
     if field_manager:
