@@ -38,7 +38,7 @@ from pydantic import BaseModel
 from starlette.applications import Starlette
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute
 from starlette.routing import Route as StarletteRoute
@@ -225,7 +225,7 @@ class Call:
 
     @property
     def query(self) -> QueryParams:
-        return self.request.query_params
+        return query_of(self.request)
 
 
 @dataclass
@@ -408,7 +408,8 @@ def _starlette_route(
             params = request.path_params
             namespace = params.get("namespace", None if resource.namespaced else "")
             name = params.get("name", "")
-            verb = _request_verb(operation.verb, request.query_params)
+            query = query_of(request)
+            verb = _request_verb(operation.verb, query)
             attributes = RequestAttributes(
                 verb=verb,
                 namespace=namespace or "",
@@ -422,7 +423,7 @@ def _starlette_route(
             reply_type, conversion = wire.negotiate(request.headers.get("accept", ""))
             call = Call(request, operation, user, namespace, name, reply_type, conversion)
             if writes:
-                call.dry_run, call.field_validation = write_options(request.query_params)
+                call.dry_run, call.field_validation = write_options(query)
             if reads_body or reads_raw:
                 raw = await read_body(request)
                 if reads_body:
@@ -435,11 +436,30 @@ def _starlette_route(
             reply = await route.handler(call)
         except ApiError as error:
             return error_response(error, request, wire)
-        return reply_response(wire, reply, call.reply_type, is_pretty(request))
+        encodes = reply.content is None and reply.stream is None  # only then is pretty read
+        return reply_response(wire, reply, call.reply_type, encodes and is_pretty(request))
 
     return StarletteRoute(
-        operation.path, endpoint, methods=[operation.method], name=operation.operation_id
+        operation.path, _Asgi(endpoint), methods=[operation.method], name=operation.operation_id
     )
+
+
+class _Asgi:
+    """A route's endpoint as a plain ASGI app: the request, the endpoint, its response.
+
+    (Starlette's function endpoints add a layer of exception handling per request that
+    `endpoint` does not need: it answers every `ApiError` itself, and whatever else
+    escapes still meets the app's exception handlers.)
+    """
+
+    __slots__ = ("endpoint",)
+
+    def __init__(self, endpoint: Callable[[Request], Awaitable[Response]]) -> None:
+        self.endpoint = endpoint
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        response = await self.endpoint(Request(scope, receive, send))
+        await response(scope, receive, send)
 
 
 def _plain_route(
@@ -556,11 +576,21 @@ def forbidden(user: User, attributes: RequestAttributes) -> ApiError:
 
 def is_pretty(request: Request) -> bool:
     """apiserver's `isPrettyPrint`: `?pretty=` decides, else a curl, Wget or browser User-Agent."""
-    value = request.query_params.get("pretty", "")
+    value = query_of(request).get("pretty", "")
     if value:
         return value in ("1", "t", "T", "true", "TRUE", "True")
     agent = request.headers.get("user-agent", "")
     return agent.startswith(("curl", "Wget", "Mozilla/5.0"))
+
+
+_NO_QUERY = QueryParams("")
+
+
+def query_of(request: Request) -> QueryParams:
+    """The request's query parameters (one shared empty set when it has none)."""
+    if request.scope.get("query_string"):
+        return request.query_params
+    return _NO_QUERY
 
 
 def write_options(query: QueryParams) -> tuple[bool, str]:
@@ -587,15 +617,21 @@ async def read_body(request: Request) -> bytes:
         raise _too_large()
     chunks: list[bytes] = []
     size = 0
-    try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise _too_large()
+    receive = request.receive
+    while True:  # the ASGI messages themselves: Starlette's `stream()` adds nothing needed here
+        message = await receive()
+        if message["type"] != "http.request":
+            # the client left, or its body took too long: no one will read an answer
+            raise ApiError(400, "the client disconnected before the body was read")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _too_large()
+        if chunk:
             chunks.append(chunk)
-    except ClientDisconnect:  # the client left, or its body took too long: no one will read this
-        raise ApiError(400, "the client disconnected before the body was read") from None
-    return b"".join(chunks)
+        if not message.get("more_body", False):
+            break
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _too_large() -> ApiError:
@@ -749,6 +785,8 @@ async def _bug(request: Request, exc: Exception) -> Response:
 
 
 def with_warnings(response: Response, warnings: Sequence[str]) -> Response:
+    if not warnings:
+        return response
     for warning in bounded_warnings(warnings):
         response.raw_headers.append((b"warning", warning_header(warning)))
     return response

@@ -115,12 +115,20 @@ class TokenSigner:
         }
         self._signer = jwt.get_algorithm_by_name(self.algorithm)
         self._signing_key = self._signer.prepare_key(key)
-        header = {"alg": self.algorithm, "kid": self.kid}  # go-jose writes alg and kid only
-        self._header = _segment(json.dumps(header, separators=(",", ":"), sort_keys=True).encode())
+        self._header: tuple[str, bytes] = ("", b"")  # (kid, its header segment)
+
+    def _header_segment(self) -> bytes:
+        kid, segment = self._header
+        if kid != self.kid:
+            header = {"alg": self.algorithm, "kid": self.kid}  # go-jose writes alg and kid only
+            text = json.dumps(header, separators=(",", ":"), sort_keys=True)
+            segment = _segment(text.encode())
+            self._header = (self.kid, segment)
+        return segment
 
     def sign(self, grant: TokenGrant) -> str:
         payload = json.dumps(claims(grant, self.issuer), separators=(",", ":")).encode()
-        signing_input = self._header + b"." + _segment(payload)
+        signing_input = self._header_segment() + b"." + _segment(payload)
         signature = self._signer.sign(signing_input, self._signing_key)
         return (signing_input + b"." + _segment(signature)).decode()
 
