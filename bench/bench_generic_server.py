@@ -6,7 +6,9 @@ its backend) runs alone in its own process on 127.0.0.1. Each of 32 workers, in 
 creates a ConfigMap with a fresh name (201), reads it back (200), and lists a namespace
 that holds a fixed ten ConfigMaps (200), so a list costs the same all run long. The
 peer is a bare Starlette app answering every request with a fixed small body, measured
-interleaved in the same run. Any other status is an error.
+interleaved in the same run; a context row runs the same peer on apigen's own HTTP
+protocol (`_http.GuardedH11Protocol`), to show what the protocol alone gains. Any other
+status is an error.
 """
 
 from __future__ import annotations
@@ -129,17 +131,22 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             "bench_generic_server:bare_any_app", "--host", "127.0.0.1", "--port", "0",
             "--no-access-log",
         ]  # fmt: skip
+        protocol_argv = [*bare_argv, "--http", f"{PACKAGE}._http:GuardedH11Protocol"]
         apigen_runs: list[tuple[float, int]] = []
         bare_runs: list[tuple[float, int]] = []
+        protocol_runs: list[tuple[float, int]] = []
         with (
             uvicorn_process(apigen_argv, env) as (apigen_url, _),
             uvicorn_process(bare_argv) as (bare_url, _),
+            uvicorn_process(protocol_argv, env) as (protocol_url, _),
         ):
             for round_number in range(repeats):  # interleaved
                 apigen_runs.append(asyncio.run(_load(apigen_url, rounds, f"r{round_number}")))
                 bare_runs.append(asyncio.run(_load(bare_url, rounds, f"r{round_number}")))
-    errors = sum(e for _, e in apigen_runs + bare_runs)
+                protocol_runs.append(asyncio.run(_load(protocol_url, rounds, f"r{round_number}")))
+    errors = sum(e for _, e in apigen_runs + bare_runs + protocol_runs)
     requests = 3 * rounds * repeats
+    bare_rps = round(statistics.median(r for r, _ in bare_runs), 2)
     return [
         row(
             area=AREA,
@@ -147,7 +154,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             subject="apigen generated server (store)",
             peer="bare Starlette fixed answer",
             subject_value=round(statistics.median(r for r, _ in apigen_runs), 2),
-            peer_value=round(statistics.median(r for r, _ in bare_runs), 2),
+            peer_value=bare_rps,
             unit="req/s",
             higher_is_better=True,
             goal=">= 0.5x",
@@ -155,7 +162,22 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             note=f"{requests} requests per side ({rounds} create+get+list per round x {repeats} "
             f"rounds); {errors} errors; the generated ConfigMap package on its in-memory store",
             missed_because="" if errors == 0 else f"{errors} errors",
-        )  # fmt: skip
+        ),  # fmt: skip
+        row(
+            area=AREA,
+            case=f"generic bare endpoint on apigen's HTTP protocol, c={CONCURRENCY}",
+            subject="bare Starlette fixed answer on GuardedH11Protocol",
+            peer="bare Starlette fixed answer",
+            subject_value=round(statistics.median(r for r, _ in protocol_runs), 2),
+            peer_value=bare_rps,
+            unit="req/s",
+            higher_is_better=True,
+            goal="context",
+            goal_ratio=None,
+            note="the peer served with the protocol apigen's server runs (deadlines; head and "
+            "body in one write): what the protocol alone gains or costs",
+            missed_because="" if errors == 0 else f"{errors} errors",
+        ),
     ]
 
 

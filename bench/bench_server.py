@@ -8,7 +8,12 @@ answered. The peers, measured in the same run and interleaved round by round:
 - a bare Starlette endpoint on the same uvicorn settings answering a fixed 201
   body: the ceiling of the HTTP stack, with no decoding, checks or signing;
 - a signing-only loop over the same `TokenSigner` in this process: the floor
-  that signing sets on a single core.
+  that signing sets on a single core;
+- (context) the same bare endpoint on apigen's own HTTP protocol
+  (`_http.GuardedH11Protocol`: the header and body deadlines, and a response's head and
+  body written at once), so that what the protocol gains is not taken for the framework's;
+- (context) the serial ceiling: bare Starlette's HTTP work plus signing alone, one after
+  the other on one core, 1 / (1/bare + 1/signing).
 
 Every answer must be a 201 whose token verifies against the server's JWKS.
 """
@@ -161,11 +166,16 @@ def apigen_server(folder: Path, key_pem: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def bare_server() -> list[str]:
+def bare_server(protocol: str = "") -> list[str]:
+    """The peer on stock uvicorn settings, or with `protocol` (an import string) as its
+    HTTP protocol class."""
     return [
         sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent), "--factory",
         "bench_server:bare_app", "--host", "127.0.0.1", "--port", "0", "--no-access-log",
-    ]  # fmt: skip
+    ] + (["--http", protocol] if protocol else [])  # fmt: skip
+
+
+APIGEN_PROTOCOL = f"{PACKAGE}._http:GuardedH11Protocol"
 
 
 def verified(load: Load, jwks: dict[str, Any]) -> int:
@@ -237,11 +247,13 @@ def _compare(
 ) -> list[dict[str, Any]]:
     apigen_runs: list[Load] = []
     bare_runs: list[Load] = []
+    protocol_runs: list[Load] = []
     signing: list[float] = []
     checked = 0
     with (
         uvicorn_process(apigen_argv, env) as (apigen_url, apigen_pid),
         uvicorn_process(bare_server()) as (bare_url, bare_pid),
+        uvicorn_process(bare_server(APIGEN_PROTOCOL), env) as (protocol_url, _),
     ):
         jwks = httpx.get(
             apigen_url + "/openid/v1/jwks", headers={"Authorization": f"Bearer {TOKEN}"}
@@ -249,10 +261,11 @@ def _compare(
         for _ in range(repeats):  # interleaved, so drift on the shared machine hits both
             apigen_runs.append(asyncio.run(_load(apigen_url, total)))
             bare_runs.append(asyncio.run(_load(bare_url, total)))
+            protocol_runs.append(asyncio.run(_load(protocol_url, total)))
             signing.append(signing_rate(tokens_module, key, 1.0))
             checked += verified(apigen_runs[-1], jwks)
         peak_mb = {"apigen": peak_rss_mb(apigen_pid), "bare": peak_rss_mb(bare_pid)}
-    errors = sum(load.errors for load in apigen_runs + bare_runs)
+    errors = sum(load.errors for load in apigen_runs + bare_runs + protocol_runs)
     answered = total * repeats
     missed = (
         ""
@@ -268,6 +281,8 @@ def _compare(
         return round(statistics.median(values), 2)
 
     rps = median([load.requests_per_s for load in apigen_runs])
+    bare_rps = median([load.requests_per_s for load in bare_runs])
+    signing_rps = median(signing)
     common = {"area": AREA, "subject": "apigen server", "missed_because": missed}
 
     def latency_row(quantile: str, of: Callable[[Load], float]) -> dict[str, Any]:
@@ -290,7 +305,7 @@ def _compare(
             case=f"{algorithm} create token, c={CONCURRENCY}",
             peer="bare Starlette 201",
             subject_value=rps,
-            peer_value=median([load.requests_per_s for load in bare_runs]),
+            peer_value=bare_rps,
             unit="req/s",
             higher_is_better=True,
             goal=">= 0.5x" if algorithm == "ES256" else ">= 0.4x",
@@ -304,12 +319,42 @@ def _compare(
             case=f"{algorithm} server vs signing alone",
             peer="TokenSigner.sign loop",
             subject_value=rps,
-            peer_value=median(signing),
+            peer_value=signing_rps,
             unit="tokens/s",
             higher_is_better=True,
             goal="context",
             goal_ratio=None,
             note="the signing loop is the ceiling signing sets on one core",
+        ),
+        row(
+            area=AREA,
+            missed_because=missed,
+            case=f"{algorithm} serial ceiling: bare HTTP + signing alone",
+            subject="bare Starlette 201 + TokenSigner.sign, one after the other",
+            peer="bare Starlette 201",
+            subject_value=round(1 / (1 / bare_rps + 1 / signing_rps), 2),
+            peer_value=bare_rps,
+            unit="req/s",
+            higher_is_better=True,
+            goal="context",
+            goal_ratio=None,
+            note="what one core reaches doing only the peer's HTTP work and the signing: the "
+            "ratio no single-threaded server can pass",
+        ),
+        row(
+            area=AREA,
+            missed_because=missed,
+            case=f"{algorithm} bare endpoint on apigen's HTTP protocol",
+            subject="bare Starlette 201 on GuardedH11Protocol",
+            peer="bare Starlette 201",
+            subject_value=median([load.requests_per_s for load in protocol_runs]),
+            peer_value=bare_rps,
+            unit="req/s",
+            higher_is_better=True,
+            goal="context",
+            goal_ratio=None,
+            note="the same fixed answer, served with the protocol apigen's server runs "
+            "(deadlines; head and body in one write): what the protocol alone gains or costs",
         ),
         row(
             **common,

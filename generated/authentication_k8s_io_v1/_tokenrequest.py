@@ -61,7 +61,17 @@ from ._tokens import (
     generate_key,
     load_key,
 )
-from ._wire import JSON, MAX_DEPTH, PROTOBUF, YAML, Wire, json_safe, load_yaml, media_type
+from ._wire import (
+    JSON,
+    MAX_DEPTH,
+    PROTOBUF,
+    YAML,
+    Wire,
+    json_safe,
+    json_safe_body,
+    load_yaml,
+    media_type,
+)
 
 __all__ = ["PLUGIN", "TokenRequestPlugin"]
 
@@ -268,7 +278,7 @@ def decode_body(wire: Wire, body: bytes, kind: str, expected: str) -> tuple[Any,
         try:
             data, repeats = _load_json(body)
             if not repeats:
-                return json_safe(data), None
+                return json_safe_body(body, data), None
             pairs = json.loads(body, object_pairs_hook=Pairs)  # the repeats in document order
         except UnicodeDecodeError:
             reason = "couldn't get version/kind; json parse error: invalid UTF-8"

@@ -115,6 +115,7 @@ class GuardedH11Protocol(H11Protocol):
     response's head and body at once."""
 
     _header_timer: asyncio.TimerHandle | None = None
+    _header_deadline: float | None = None  # loop time by which the headers must be in
     _body_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -142,18 +143,23 @@ class GuardedH11Protocol(H11Protocol):
             self._arm_header_timer()  # the next request has as long for its headers
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_header_timer()
-        self._cancel_body_timer()
-        super().connection_lost(exc)
-
-    def _arm_header_timer(self) -> None:
-        self._cancel_header_timer()
-        self._header_timer = self.loop.call_later(limits().header_timeout, self._header_timed_out)
-
-    def _cancel_header_timer(self) -> None:
+        self._header_deadline = None
         if self._header_timer is not None:
             self._header_timer.cancel()
             self._header_timer = None
+        self._cancel_body_timer()
+        super().connection_lost(exc)
+
+    # One timer per connection: a request only moves its deadline (no timer made and
+    # cancelled per request); the timer, when it fires early, waits for the deadline.
+
+    def _arm_header_timer(self) -> None:
+        self._header_deadline = self.loop.time() + limits().header_timeout
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_at(self._header_deadline, self._header_timed_out)
+
+    def _cancel_header_timer(self) -> None:
+        self._header_deadline = None
 
     def _cancel_body_timer(self) -> None:
         if self._body_timer is not None:
@@ -167,5 +173,11 @@ class GuardedH11Protocol(H11Protocol):
 
     def _header_timed_out(self) -> None:
         self._header_timer = None
+        deadline = self._header_deadline
+        if deadline is None:  # the headers came in; the next answer arms it again
+            return
+        if self.loop.time() + 0.01 < deadline:  # moved on since: wait for the new deadline
+            self._header_timer = self.loop.call_at(deadline, self._header_timed_out)
+            return
         if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
             self.transport.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -31,6 +32,7 @@ __all__ = [
     "Codec",
     "Wire",
     "json_safe",
+    "json_safe_body",
     "load_yaml",
     "safe_text",
     "media_type",
@@ -132,12 +134,12 @@ class Wire:
         duplicates: Sequence[_HasField] = ()
         try:
             if kind == PROTOBUF and self.protobuf is not None:
-                data: Any = self._decode_protobuf(body)
+                data: Any = json_safe(self._decode_protobuf(body))
             elif kind == YAML:
-                data = load_yaml(body)
+                data = json_safe(load_yaml(body))
             else:
                 data, duplicates = self._decode_json(body)
-            data = json_safe(data)
+                data = json_safe_body(body, data)
         except RecursionError:
             raise _undecodable(f"nested deeper than {MAX_DEPTH} levels") from None
         except (ValueError, yaml.YAMLError) as exc:
@@ -243,6 +245,26 @@ def json_safe(data: Any, max_depth: int = MAX_DEPTH) -> Any:
             else:
                 raise ValueError(f"a value of type {kind.__name__} has no JSON form")
     return root[0]
+
+
+# What, in a JSON text, could make `json_safe` change or refuse what it parses to: a `\u`
+# escape (half a surrogate pair), NaN and infinities, 19 or more digits in a row (an integer
+# past 64 bits), a three-digit exponent (a float past the finite range).
+_UNSAFE_JSON = re.compile(rb"\\u|NaN|Infinity|\d{19}|[eE][+-]?\d{3}")
+
+
+def json_safe_body(body: bytes, data: Any) -> Any:
+    """`json_safe(data)` for `data` parsed from the JSON text `body`, without walking it
+    when the text alone shows there is nothing to fix or refuse: ASCII (UTF-8) only, none
+    of `_UNSAFE_JSON`, and too few brackets to nest past `MAX_DEPTH`."""
+    if (
+        body.isascii()
+        and b"\x00" not in body  # UTF-16 or UTF-32, which json.loads also reads: walk it
+        and body.count(b"{") + body.count(b"[") <= MAX_DEPTH
+        and _UNSAFE_JSON.search(body) is None
+    ):
+        return data
+    return json_safe(data)
 
 
 def _has_surrogate(text: str) -> bool:
