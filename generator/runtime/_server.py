@@ -24,6 +24,7 @@ The app is plain Starlette: no per-request dependency injection.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import sys
@@ -685,7 +686,7 @@ def reply_response(wire: Wire, reply: Reply, reply_type: str, pretty: bool = Fal
         try:
             content, media_type = wire.encode(reply.body, reply_type)
         except UnicodeError:  # a lone surrogate (from a spec's text, say): U+FFFD, as Go sends it
-            content, media_type = wire.encode(json_safe(reply.body), reply_type)
+            content, media_type = wire.encode(json_safe(copy.deepcopy(reply.body)), reply_type)
         if pretty and media_type == JSON:
             content = safe_text(json.dumps(reply.body, indent=2, ensure_ascii=False)).encode()
         response = Response(content, status_code=reply.status, media_type=media_type)

@@ -275,12 +275,17 @@ class Store:
 
     # -- reads -----------------------------------------------------------------
 
-    def get(self, resource: ResourceInfo, namespace: str, name: str) -> JSON:
+    def get(self, resource: ResourceInfo, namespace: str, name: str, *, copy: bool = True) -> JSON:
+        """The object; with `copy=False` the stored object itself, for a caller that only
+        reads it (a stored object is never changed in place: a write stores a new one)."""
         with self._lock:
-            return _copy(self._load(resource, namespace, name))
+            found = self._load(resource, namespace, name)
+            return _copy(found) if copy else found
 
-    def get_status(self, resource: ResourceInfo, namespace: str, name: str) -> JSON:
-        return self.get(resource, namespace, name)
+    def get_status(
+        self, resource: ResourceInfo, namespace: str, name: str, *, copy: bool = True
+    ) -> JSON:
+        return self.get(resource, namespace, name, copy=copy)
 
     def _selector(
         self, resource: ResourceInfo, label_selector: str, field_selector: str
@@ -334,7 +339,9 @@ class Store:
         field_selector: str = "",
         limit: int = 0,
         continue_: str = "",
+        copy: bool = True,
     ) -> JSON:
+        """The list; with `copy=False` its items are the stored objects (see `get`)."""
         matches = self._selector(resource, label_selector, field_selector)
         if limit < 0:
             raise bad_request("limit must be a positive number")
@@ -363,7 +370,7 @@ class Store:
                             1 for k, _ in ordered[position:] if not namespace or k[2] == namespace
                         )
                     break
-                items.append(_copy(obj))
+                items.append(_copy(obj) if copy else obj)
         metadata: JSON = {"resourceVersion": str(rv)}
         if token:
             metadata["continue"] = token
@@ -1034,12 +1041,15 @@ class StoreBackend:
                 return found
         raise ApiError(404, "the server could not find the requested resource")
 
+    # The framework's verb handlers only read what get and list answer (they encode it, or
+    # a Table of it), so those are the stored objects, not copies; Store's own methods copy.
+
     def get(self, resource: ResourceInfo, namespace: str, name: str) -> JSON:
         if resource.subresource == "status":
-            return self.store.get_status(self._parent(resource), namespace, name)
+            return self.store.get_status(self._parent(resource), namespace, name, copy=False)
         if resource.subresource == "scale":
-            return _scale_of(self.store.get(self._parent(resource), namespace, name))
-        return self.store.get(_plain(resource), namespace, name)
+            return _scale_of(self.store.get(self._parent(resource), namespace, name, copy=False))
+        return self.store.get(_plain(resource), namespace, name, copy=False)
 
     def _set_replicas(
         self, resource: ResourceInfo, namespace: str, name: str, scale: Any, options: WriteOptions
@@ -1077,6 +1087,7 @@ class StoreBackend:
             field_selector=options.field_selector,
             limit=options.limit,
             continue_=options.continue_token,
+            copy=False,
         )
 
     def create(
