@@ -22,6 +22,7 @@ PROTOBUF = "application/vnd.kubernetes.protobuf"
 MAX_BODY_BYTES = 3 * 1024 * 1024  # kube-apiserver's limit for a request body
 MAX_DEPTH = 100  # objects and arrays nested deeper are a 400 (the validators recurse)
 MAX_INTEGER = 2**64  # larger integers fit no Kubernetes field (int64, uint64): a 400
+NEGOTIATED_KEPT = 256  # distinct Accept headers whose negotiation is remembered
 
 __all__ = [
     "JSON",
@@ -118,6 +119,7 @@ class Wire:
         )
         self.protobuf = protobuf
         self._decode_json = decode_json
+        self._negotiated: dict[str, tuple[str, str]] = {}  # Accept header -> answer
 
     def decode_body(self, body: bytes, content_type: str) -> tuple[dict[str, Any], list[str]]:
         """The JSON form of a request body and the paths of the keys it repeats (JSON only).
@@ -166,6 +168,15 @@ class Wire:
     def negotiate(self, accept: str) -> tuple[str, str]:
         """The media type of the answer and the conversion asked with it: the `as` parameter
         (`Table`, `PartialObjectMetadata`, ...) of the chosen media range, or ""."""
+        known = self._negotiated.get(accept)  # a client sends the same Accept every time
+        if known is not None:
+            return known
+        answer = self._negotiate(accept)
+        if len(self._negotiated) < NEGOTIATED_KEPT:
+            self._negotiated[accept] = answer
+        return answer
+
+    def _negotiate(self, accept: str) -> tuple[str, str]:
         if not accept.strip():
             return JSON, ""
         for kind, params in _accepted(accept):
