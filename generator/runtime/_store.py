@@ -42,7 +42,7 @@ import random
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import yaml
 
@@ -109,16 +109,21 @@ def now_rfc3339() -> str:
 
 
 Key = tuple[str, str, str, str]  # group, plural, namespace, name
+_T = TypeVar("_T")
 
 
-def _copy(value: Any) -> Any:
+def _copy(value: _T) -> _T:
     """A deep copy of JSON data (dicts, lists and scalars), as `copy.deepcopy` makes it
-    but without its memo and dispatch: a stored object is copied on every read."""
+    but without its memo and dispatch: what a write keeps or a read answers is a copy."""
+    return cast(_T, _copy_value(value))
+
+
+def _copy_value(value: Any) -> Any:
     kind = type(value)
     if kind is dict:
-        return {key: _copy(item) for key, item in value.items()}
+        return {key: _copy_value(item) for key, item in value.items()}
     if kind is list:
-        return [_copy(item) for item in value]
+        return [_copy_value(item) for item in value]
     return value
 
 
