@@ -197,7 +197,12 @@ def fail_on_option(sub: argparse.ArgumentParser) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from generator.serve import run_server
 
-    run_server(chosen_target(args), args.server_args)
+    target = chosen_target(args)
+    if target.all_definitions:
+        raise ApigenError(
+            f"target {target.name!r} generates every definition: models and validators, no server"
+        )
+    run_server(target, args.server_args)
     return EXIT_OK
 
 

@@ -183,6 +183,9 @@ def test_pyproject_target_with_every_definition(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "pkg" / "things" / "validators.py").is_file()
     assert run_apigen("check", cwd=tmp_path).returncode == 0
+    served = run_apigen("serve", cwd=tmp_path)
+    assert served.returncode == 2 and "no server" in served.stderr
+    assert len(served.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(
