@@ -31,7 +31,8 @@ def chosen_target(args: argparse.Namespace) -> Target:
     spec = Path(args.spec) if getattr(args, "spec", None) else None
     kinds = tuple(getattr(args, "kind", None) or ())
     group_version = getattr(args, "group_version", None)
-    if spec is not None and not kinds:
+    every = bool(getattr(args, "all_definitions", False))
+    if spec is not None and not kinds and not every and not base.all_definitions:
         from generator.drift.importer import recorded_kinds
 
         kinds, recorded_group_version = recorded_kinds(spec)
@@ -47,6 +48,7 @@ def chosen_target(args: argparse.Namespace) -> Target:
         group_version=group_version,
         package_dir=Path(args.out).absolute() if getattr(args, "out", None) else None,
         artifacts=artifacts,
+        all_definitions=every,
     )
 
 
@@ -91,6 +93,8 @@ def regenerate_command(args: argparse.Namespace) -> str:
         value = getattr(args, option, None)
         if value:
             words += [f"--{option.replace('_', '-')}", shlex.quote(str(value))]
+    if getattr(args, "all_definitions", False):
+        words.append("--all-definitions")
     for kind in getattr(args, "kind", None) or ():
         words += ["--kind", shlex.quote(kind)]
     return " ".join(words)
@@ -193,7 +197,12 @@ def fail_on_option(sub: argparse.ArgumentParser) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from generator.serve import run_server
 
-    run_server(chosen_target(args), args.server_args)
+    target = chosen_target(args)
+    if target.all_definitions:
+        raise ApigenError(
+            f"target {target.name!r} generates every definition: models and validators, no server"
+        )
+    run_server(target, args.server_args)
     return EXIT_OK
 
 
@@ -239,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sub.add_argument(
             "--group-version", help="the kind's group/version, e.g. authentication.k8s.io/v1"
+        )
+        sub.add_argument(
+            "--all-definitions",
+            action="store_true",
+            help="every definition of --spec instead of kinds: models and validators only, "
+            "colliding short names qualified by group-version (docs/kinds.md)",
         )
         sub.add_argument(
             "--artifacts",

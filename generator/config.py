@@ -14,6 +14,11 @@
     extensions = ["tokenrequest"]                                         # optional
     artifacts = ["models", "validators", "client", "server"]              # optional: all
 
+    [tool.apigen.targets.everything]      # models + validators of every definition
+    spec = "specs/swagger-v1.35.json.gz"
+    definitions = "all"                   # instead of kind/kinds (docs/kinds.md)
+    package = "generated/k8s_v1_35"
+
 Relative paths are relative to the folder holding pyproject.toml. With no
 `[tool.apigen]` section (or no pyproject.toml at all) the target is the one
 embedded in apigen, `embedded_default_target()`; a command line with `--spec`
@@ -38,6 +43,9 @@ ARTIFACT_NEEDS: dict[str, tuple[str, ...]] = {
     "server": ("models", "validators"),
 }
 EMBEDDED_PACKAGE = "authentication_k8s_io_v1"
+# What a package of every definition can hold: the operations of a whole API are not
+# one resource's, so its client and server are the group-versions' own targets.
+ALL_DEFINITIONS_ARTIFACTS = ("models", "validators")
 
 
 @dataclass(frozen=True)
@@ -52,9 +60,14 @@ class Target:
     templates: Path | None = None  # user templates, searched before the built-in ones
     extensions: tuple[str, ...] = ()  # kind-specific behaviour turned on (generator.extensions)
     artifacts: tuple[str, ...] = ("models", "validators", "client", "server")  # Artifact.group
+    all_definitions: bool = False  # every definition of the spec (kinds is then empty)
 
     @property
     def kind(self) -> str:
+        if not self.kinds:
+            raise ApigenError(
+                f"target {self.name!r} generates every definition: it has no kind to compare"
+            )
         return self.kinds[0]
 
     @property
@@ -102,6 +115,21 @@ def artifact_groups(chosen: list[str] | tuple[str, ...], source: str) -> tuple[s
     for name in chosen:
         wanted.update(ARTIFACT_NEEDS[name])
     return tuple(name for name in ARTIFACT_GROUPS if name in wanted)
+
+
+def all_definitions_artifacts(artifacts: tuple[str, ...] | None, source: str) -> tuple[str, ...]:
+    """The artifacts of an all-definitions target: models and validators (the default);
+    a client or server asked for is refused."""
+    if artifacts is None:
+        return ALL_DEFINITIONS_ARTIFACTS
+    refused = [name for name in artifacts if name not in ALL_DEFINITIONS_ARTIFACTS]
+    if refused:
+        raise ApigenError(
+            f"every definition generates models and validators only, not {', '.join(refused)}: "
+            "generate a client or server per group-version with its kinds",
+            source=source,
+        )
+    return artifacts
 
 
 def find_project_root(start: Path | None = None) -> Path:
@@ -155,7 +183,19 @@ def load_targets(root: Path) -> tuple[dict[str, Target], str]:
     targets: dict[str, Target] = {}
     for name, raw in section["targets"].items():
         missing = [key for key in ("spec", "package") if key not in raw]
-        if "kind" not in raw and "kinds" not in raw:
+        definitions = raw.get("definitions", "kinds")
+        if definitions not in ("kinds", "all"):
+            raise ApigenError(
+                f'target {name!r}: definitions must be "all" or "kinds"',
+                source=str(pyproject),
+            )
+        every = definitions == "all"
+        if every and ("kind" in raw or "kinds" in raw):
+            raise ApigenError(
+                f'target {name!r}: definitions = "all" takes no kind or kinds',
+                source=str(pyproject),
+            )
+        if not every and "kind" not in raw and "kinds" not in raw:
             missing.append("kind")
         if missing:
             raise ApigenError(f"target {name!r} lacks {', '.join(missing)}", source=str(pyproject))
@@ -171,14 +211,23 @@ def load_targets(root: Path) -> tuple[dict[str, Target], str]:
                 )
             return tuple(value)
 
-        kinds = names("kinds") if "kinds" in raw else (str(raw["kind"]),)
-        if not kinds:
-            raise ApigenError(f"target {name!r}: kinds is empty", source=str(pyproject))
-        artifacts = (
-            artifact_groups(names("artifacts"), f"{pyproject} (target {name!r})")
-            if "artifacts" in raw
-            else ARTIFACT_GROUPS
-        )
+        if every:
+            kinds: tuple[str, ...] = ()
+        else:
+            kinds = names("kinds") if "kinds" in raw else (str(raw["kind"]),)
+            if not kinds:
+                raise ApigenError(f"target {name!r}: kinds is empty", source=str(pyproject))
+        where = f"{pyproject} (target {name!r})"
+        chosen = artifact_groups(names("artifacts"), where) if "artifacts" in raw else None
+        if every:
+            artifacts = all_definitions_artifacts(chosen, where)
+            if raw.get("extensions") or raw.get("proto"):
+                raise ApigenError(
+                    f'target {name!r}: definitions = "all" takes no extensions or proto',
+                    source=str(pyproject),
+                )
+        else:
+            artifacts = chosen or ARTIFACT_GROUPS
         targets[name] = Target(
             name=name,
             spec=root / raw["spec"],
@@ -190,6 +239,7 @@ def load_targets(root: Path) -> tuple[dict[str, Target], str]:
             templates=path("templates"),
             extensions=names("extensions"),
             artifacts=artifacts,
+            all_definitions=every,
         )
     default = section.get("default") or sorted(targets)[0]
     if default not in targets:
@@ -224,18 +274,45 @@ def command_line_target(
     group_version: str | None,
     package_dir: Path | None,
     artifacts: tuple[str, ...] | None,
+    all_definitions: bool = False,
 ) -> Target:
     """The target a command line asks for, on top of `base` (configured or embedded).
 
     Kinds other than the base target's make a target of the command line alone:
     the base's overlay, proto and extensions are for its own kinds, so they go,
-    and the package folder must be given (`--out`).
+    and the package folder must be given (`--out`). So does `all_definitions`
+    (`--all-definitions`: every definition of the spec, models and validators).
     """
     target = base
+    if all_definitions:
+        if kinds or group_version:
+            raise ApigenError("--all-definitions takes no --kind or --group-version")
+        if package_dir is None and not base.all_definitions:
+            raise ApigenError("--all-definitions needs the package folder: give --out DIR/PACKAGE")
+        return Target(
+            name=base.name if base.all_definitions else "command-line",
+            spec=spec or base.spec,
+            kinds=(),
+            package_dir=package_dir or base.package_dir,
+            overlay=base.overlay if base.all_definitions else None,
+            templates=base.templates,
+            artifacts=all_definitions_artifacts(artifacts, "--artifacts"),
+            all_definitions=True,
+        )
+    if base.all_definitions and not kinds:
+        if group_version is not None:
+            raise ApigenError(
+                f"target {base.name!r} generates every definition: no --group-version"
+            )
+        target = replace(base, spec=spec or base.spec, package_dir=package_dir or base.package_dir)
+        if artifacts is not None:
+            target = replace(target, artifacts=all_definitions_artifacts(artifacts, "--artifacts"))
+        return target
     if kinds and kinds != base.kinds:
         if package_dir is None:
             raise ApigenError(
-                f"--kind {kinds[0]} is not the target's kind ({base.kind}): give --out DIR/PACKAGE"
+                f"--kind {kinds[0]} is not the target's kind "
+                f"({', '.join(base.kinds) or 'every definition'}): give --out DIR/PACKAGE"
             )
         target = Target(
             name="command-line",

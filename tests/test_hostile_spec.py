@@ -221,3 +221,27 @@ def test_the_widget_itself_generates(tmp_path: Path) -> None:
     run = run_measured("generate", cwd=project)
     assert run.returncode == 0, run.stderr
     assert (project / "out" / "widget_v1" / "models.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "where"),
+    [
+        ('{"a": {"b": [{"$ref": "other.json#/x"}]}}', "leaves the document", "/a/b/0/$ref"),
+        ('{"a": {"n": [1, ' + "9" * 40 + "]}}", "wider than 128 bits", "/a/n/1"),
+        ('{"a": {"s": "ok", "t": "\\ud800"}}', "lone surrogate", "/a/t"),
+        ('{"a": {"\\udfff": 1}}', "lone surrogate", "/a/\\udfff"),
+    ],
+)
+def test_json_fast_check_reports_what_the_full_walk_reports(
+    text: str, message: str, where: str
+) -> None:
+    """parse_bytes walks JSON without paths and looks at strings and integers only when
+    the text could hold a bad one; a problem is still named with its pointer."""
+    with pytest.raises(ApigenError) as caught:
+        parse_bytes(text.encode(), "doc.json")
+    assert message in str(caught.value) and where in str(caught.value)
+
+
+def test_json_fast_check_passes_a_clean_document_with_long_digits_in_strings() -> None:
+    text = '{"a": {"s": "' + "1" * 50 + '", "u": "\\u00e9", "n": ' + "9" * 38 + "}}"
+    assert parse_bytes(text.encode(), "doc.json")["a"]["n"] == int("9" * 38)

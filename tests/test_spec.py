@@ -112,3 +112,32 @@ def test_spec_declares_bearer_security() -> None:
     document = json.loads(SPEC.read_text())
     assert document["security"] == [{"BearerToken": []}]
     assert document["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
+
+
+def test_validation_keeps_no_validated_document_alive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """openapi-spec-validator memoises `iter_errors` per validator instance in an unbounded
+    cache; apigen empties it, so a validated slice does not outlive its stage."""
+    import gc
+    import weakref
+
+    from openapi_spec_validator.validation.validators import OpenAPIV30SpecValidator
+
+    from generator.spec.validate import validate_document
+
+    class Document(dict):  # type: ignore[type-arg]  # a dict that can be weakly referenced
+        pass
+
+    document = Document(
+        openapi="3.0.3",
+        info={"title": "t", "version": "1"},
+        paths={},
+        components={"schemas": {"A": {"type": "object", "properties": {"a": {"type": "string"}}}}},
+    )
+    alive = weakref.ref(document)
+    monkeypatch.setenv("APIGEN_NO_CACHE", "1")  # the validator really runs
+    validate_document(document, "doc.json")
+    cached = OpenAPIV30SpecValidator.iter_errors.__wrapped__  # type: ignore[attr-defined]
+    assert cached.cache_info().currsize == 0
+    del document
+    gc.collect()
+    assert alive() is None

@@ -361,7 +361,8 @@ def lower(
             source=source,
             pointer="/paths",
         )
-    root_models = [lowering.model(name) for name in roots]
+    by_schema = {model.schema_name: model for model in models}
+    root_models = [by_schema[name] for name in roots]
     root_model = root_models[0]
     kind = root_model.gvk or GroupVersionKind("", "", root_model.name)
     schemes = document.get("components", {}).get("securitySchemes", {})

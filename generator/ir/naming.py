@@ -185,6 +185,17 @@ def short_schema_name(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
+def qualified_schema_name(name: str, segments: int = 2) -> str:
+    """The short name behind its last `segments` package segments, CamelCased:
+    `io.k8s.api.admissionregistration.v1.MatchCondition` -> `AdmissionregistrationV1MatchCondition`
+    (two segments: the group and the version of a Kubernetes definition)."""
+    *package, short = name.split(".")
+    words = [
+        "".join(w[:1].upper() + w[1:] for w in re.split(r"[^0-9A-Za-z]+", part)) for part in package
+    ]
+    return "".join(words[-segments:] if segments else []) + short
+
+
 def validator_name(model: str) -> PythonIdentifier:
     """`TokenRequest` -> `validate_token_request`, as the validators module names them."""
     return PythonIdentifier(f"validate_{snake_case(model)}")

@@ -21,7 +21,7 @@ from generator.ir.model import Api
 from generator.render.artifacts import ARTIFACTS, RenderInput, extension_artifacts
 from generator.render.tools.format import Formatter, fix_imports
 from generator.spec.load import load_spec, read_bytes
-from generator.spec.slice import slice_kinds
+from generator.spec.slice import slice_definitions, slice_kinds
 from generator.spec.sourcemap import relocate, source_pointers
 from generator.spec.validate import validate_document
 
@@ -51,7 +51,11 @@ def build_api(target: Target) -> Api:
             overlay_bytes = read_bytes(overlay)
             document = apply_overlay(document, overlay_bytes, str(overlay))
             overlay_hash.update(overlay_bytes)
-    sliced = slice_kinds(document, target.kinds, target.group_version, spec.source)
+    sliced = (
+        slice_definitions(document, spec.source)
+        if target.all_definitions
+        else slice_kinds(document, target.kinds, target.group_version, spec.source)
+    )
     pointers = source_pointers(sliced.renames, spec.original_version == "2.0")
     try:
         validate_document(sliced.document, spec.source)

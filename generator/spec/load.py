@@ -118,20 +118,54 @@ def parse_bytes(data: bytes, source: str) -> Any:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ApigenError(f"not UTF-8 text (byte {exc.start})", source=source) from None
+    is_json = text.lstrip()[:1] in ("{", "[")
+    wide: list[int] = []  # JSON's integers wider than MAX_INT_BITS, seen as they are parsed
     try:
-        if text.lstrip()[:1] in ("{", "["):
-            raw = parse_json(text, source)
-        else:
-            raw = parse_yaml(text, source)
+        raw = parse_json(text, source, wide) if is_json else parse_yaml(text, source)
     except RecursionError:
         raise nesting_error(source, "") from None
+    # Decoded JSON holds a lone surrogate only where its text has a \uD800-\uDFFF escape;
+    # without one (and without a wide integer) only nesting and refs remain to be checked,
+    # by a walk that keeps no path. Anything found there is found again, with its pointer,
+    # by check_tree.
+    if is_json and not wide and not _SURROGATE_ESCAPE.search(text) and _only_local_refs(raw):
+        return raw
     check_tree(raw, source)
     return raw
 
 
-def parse_json(text: str, source: str) -> Any:
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _only_local_refs(raw: Any) -> bool:
+    """No container nested MAX_DEPTH deep and no `$ref` string that leaves the document."""
+    stack: list[tuple[Any, int]] = [(raw, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            return False
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                return False
+            values: Any = node.values()
+        else:
+            values = node
+        stack.extend((value, depth + 1) for value in values if isinstance(value, dict | list))
+    return True
+
+
+def parse_json(text: str, source: str, wide: list[int] | None = None) -> Any:
+    """`json.loads`; integers wider than MAX_INT_BITS are appended to `wide` (if given)."""
+
+    def parse_int(digits: str) -> int:
+        value = int(digits)
+        if wide is not None and value.bit_length() > MAX_INT_BITS:
+            wide.append(value)
+        return value
+
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=parse_int)
     except json.JSONDecodeError as exc:
         raise ApigenError(
             f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", source=source

@@ -8,6 +8,10 @@ WatchEvent, Scale, ...). A 4 MB upstream document thus costs what the slice
 costs in every later stage. Dotted Kubernetes names are shortened here
 (`io.k8s.api.authentication.v1.TokenRequest` -> `TokenRequest`), after slicing,
 so that `storage.v1.TokenRequest` elsewhere in the document collides with nothing.
+
+`slice_definitions` is the other entry: every definition of the document (models
+and validators only, no operations). There a short name several group-versions
+share is qualified by its group and version (`qualified_names`, docs/kinds.md).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import ApigenError, pointer
-from generator.ir.naming import short_schema_name
+from generator.ir.naming import class_name, qualified_schema_name, short_schema_name
 from generator.spec.convert import HTTP_METHODS
 
 SCHEMA_PREFIX = "#/components/schemas/"
@@ -368,3 +372,71 @@ def slice_kind(
     """The sliced document and the (short) schema name of the kind."""
     sliced = slice_kinds(doc, (kind,), group_version, source)
     return sliced.document, sliced.roots[0]
+
+
+def qualified_names(names: list[str], source: str) -> dict[str, str]:
+    """Every schema's name in a package of all definitions: the short name where no other
+    schema has it, else the short name qualified by its group and version segments
+    (`io.k8s.api.admissionregistration.v1.MatchCondition` ->
+    `AdmissionregistrationV1MatchCondition`), by more segments only where two still
+    collide. Deterministic (it depends on the set of names only, not their order);
+    two names that would still become one class are refused."""
+    by_short: dict[str, list[str]] = {}
+    for name in sorted(names):
+        by_short.setdefault(short_schema_name(name), []).append(name)
+    renames: dict[str, str] = {}
+    for short, holders in by_short.items():
+        if len(holders) == 1:
+            renames[holders[0]] = short
+            continue
+        segments = 2
+        while True:
+            chosen = {name: qualified_schema_name(name, segments) for name in holders}
+            most = max(name.count(".") for name in holders)
+            if len(set(chosen.values())) == len(holders) or segments > most:
+                break
+            segments += 1
+        renames.update(chosen)
+    owner: dict[str, str] = {}
+    for name in sorted(renames):
+        cls = class_name(renames[name])
+        if cls in owner:
+            raise ApigenError(
+                f"schemas {owner[cls]!r} and {name!r} both become class {cls}",
+                source=source,
+                pointer=pointer("components", "schemas", name),
+            )
+        owner[cls] = name
+    return renames
+
+
+def slice_definitions(doc: dict[str, Any], source: str) -> Slice:
+    """Every definition of the document, for models and validators (no paths: the
+    operations of a whole API belong to its group-versions' own targets).
+
+    Its refs are checked as a kind's closure is (dangling, cycles without a model,
+    over-long chains); names are `qualified_names`. The roots are the schemas that
+    declare exactly one kind (sorted by their new name), else every model schema."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    if not isinstance(schemas, dict) or not schemas:
+        raise ApigenError(
+            "components.schemas is not an object with schemas",
+            source=source,
+            pointer="/components/schemas",
+        )
+    names = schema_closure(schemas, sorted(schemas), source)
+    renames = qualified_names(names, source)
+    kinds = [n for n in names if is_model_schema(schemas[n]) and len(kind_gvks(schemas[n])) == 1]
+    roots = kinds or [n for n in names if is_model_schema(schemas[n])]
+    if not roots:
+        raise ApigenError(
+            "no schema is an object with properties", source=source, pointer="/components/schemas"
+        )
+    components: dict[str, Any] = {"schemas": {renames[n]: schemas[n] for n in names}}
+    sliced = {
+        "openapi": doc.get("openapi", "3.0.3"),
+        "info": doc.get("info", {}),
+        "paths": {},
+        "components": components,
+    }
+    return Slice(rename_refs(sliced, renames), tuple(sorted(renames[r] for r in roots)), renames)
