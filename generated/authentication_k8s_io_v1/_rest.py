@@ -177,7 +177,8 @@ class _RestBase:
         # made one: not through a proxy), with these headers and its own credentials.
         self._direct = not _proxied()
         self._connect()
-        self._headers = list(self._http.headers.raw)
+        # Connection: keep-alive is HTTP/1.1's default; the direct path leaves it out.
+        self._headers = [h for h in self._http.headers.raw if h[0].lower() != b"connection"]
         self._header_sets: dict[tuple[Any, ...], httpx.Headers] = {}
 
     def __repr__(self) -> str:

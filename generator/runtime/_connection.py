@@ -448,7 +448,7 @@ def read_plain(answer: Any, request: httpx.Request, limit: int, deadline: Deadli
     """`read_body` for an answer of `HTTPClientTransport.open` that has no content
     coding (its bytes are the body): an iterable of chunks with `headers` and `close`."""
     try:
-        return _read(answer, _declared_length(answer.headers), request, limit, deadline, False)
+        return _read(answer, answer.length, request, limit, deadline, False)
     finally:
         answer.close()
 

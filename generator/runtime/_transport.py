@@ -60,6 +60,8 @@ class _Connection(http.client.HTTPConnection):
             self.sock = self._context.wrap_socket(
                 self.sock, server_hostname=self._server_hostname or self.host
             )
+        self.poller = select.poll()  # for `_dropped`
+        self.poller.register(self.sock, select.POLLIN)
 
     def exchange(
         self, method: str, target: str, headers: list[tuple[bytes, bytes]], body: bytes
@@ -80,9 +82,7 @@ def _dropped(connection: _Connection) -> bool:
         return True
     if isinstance(sock, ssl.SSLSocket) and sock.pending():
         return True
-    poller = select.poll()
-    poller.register(sock, select.POLLIN)
-    return bool(poller.poll(0))
+    return bool(connection.poller.poll(0))
 
 
 class _Stale(Exception):
@@ -248,6 +248,8 @@ class Answer(httpx.SyncByteStream):
         self._request = request
         self.status = answer.status
         self.headers = answer.msg
+        # What Content-Length declared (http.client read it), None when chunked or absent.
+        self.length: int | None = None if answer.chunked else answer.length
 
     def response(self) -> httpx.Response:
         """The answer as an `httpx.Response` streaming this body."""
