@@ -88,6 +88,7 @@ Query = Mapping[str, object] | None
 Body = BaseModel | Mapping[str, Any]
 _Params = dict[str, str | list[str]]
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})  # Content-Length: 0 when empty
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # made once: json.dumps makes one a call
 DEFAULT_RETRY = Retry()
 DEFAULT_LIMITS = Limits()
 
@@ -273,7 +274,7 @@ class _RestBase:
         headers = {}
         content = None
         if body is not None:
-            content = json.dumps(body, separators=(",", ":")).encode()
+            content = _COMPACT.encode(body).encode()
             headers["Content-Type"] = content_type or "application/json"
         return self._http_request(method, path, query, content, headers)
 
@@ -503,12 +504,10 @@ async def _sleep(seconds: float) -> None:
 
 def _plain(answer: Answer) -> bool:
     """A 2xx answer whose bytes are its body and that carries no warnings."""
-    headers = answer.headers
-    return (
-        200 <= answer.status < 300
-        and headers.get("content-encoding") is None
-        and headers.get("warning") is None
-    )
+    if not 200 <= answer.status < 300:
+        return False
+    names = {name.lower() for name in answer.headers.keys()}
+    return "content-encoding" not in names and "warning" not in names
 
 
 def _proxied() -> bool:
