@@ -82,12 +82,35 @@ def urllib3_call(url: str) -> tuple[Callable[[], object], Callable[[], None]]:
     )
 
 
+def http_client_call(url: str) -> tuple[Callable[[], object], Callable[[], None]]:
+    """The same POST on one bare `http.client` connection, which apigen's transport uses."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port)
+    body = json.dumps({"spec": {"audiences": AUDIENCES}}).encode()
+    headers = {
+        "Authorization": "Bearer bench-token",
+        "Accept": "application/json",
+        "Content-Type": "application/json",
+    }
+    path = "/api/v1/namespaces/default/serviceaccounts/bench/token"
+
+    def call() -> object:
+        connection.request("POST", path, body=body, headers=headers)
+        return json.loads(connection.getresponse().read())
+
+    return call, connection.close
+
+
 def requests_per_second(quick: bool) -> list[dict[str, Any]]:
     with fake_server() as url:
         calls = {
             "apigen": apigen_call(url),
             "kubernetes": kubernetes_call(url),
             "urllib3": urllib3_call(url),
+            "http.client": http_client_call(url),
         }
         try:
             operations = {name: call for name, (call, _) in calls.items()}
@@ -127,6 +150,15 @@ def requests_per_second(quick: bool) -> list[dict[str, Any]]:
             goal="context",
             goal_ratio=None,
             note="the same POST with no client around it",
+        ),
+        row(
+            **cpu_common | {"case": "create-token, client CPU per request (context)"},
+            subject="bare http.client loop (no client)",
+            subject_value=cpu["http.client"] * 1e6,
+            goal="context",
+            goal_ratio=None,
+            note="the same POST on one http.client connection, which apigen's transport "
+            "wraps: about the floor of any client on it",
         ),
         row(
             **common,

@@ -37,8 +37,9 @@ class Tls:
 
 
 @contextmanager
-def serve(app: Any, tls: Tls | None = None) -> Iterator[str]:
-    """Run `app` on uvicorn at 127.0.0.1 on an ephemeral port, in a thread; yield its URL."""
+def serve(app: Any, tls: Tls | None = None, **config: Any) -> Iterator[str]:
+    """Run `app` on uvicorn at 127.0.0.1 on an ephemeral port, in a thread; yield its URL.
+    `config`: more options of `uvicorn.Config` (such as `timeout_keep_alive`)."""
     # IPPROTO_TCP named, so asyncio sets TCP_NODELAY on accepted connections (it checks proto).
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
@@ -47,8 +48,10 @@ def serve(app: Any, tls: Tls | None = None) -> Iterator[str]:
         options = {"ssl_certfile": tls.certfile, "ssl_keyfile": tls.keyfile}
         if tls.client_ca:
             options |= {"ssl_ca_certs": tls.client_ca, "ssl_cert_reqs": ssl.CERT_REQUIRED}
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False, **options)
-    server = uvicorn.Server(config)
+    settings = uvicorn.Config(
+        app, log_level="warning", lifespan="off", access_log=False, **options, **config
+    )
+    server = uvicorn.Server(settings)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + START_TIMEOUT_S

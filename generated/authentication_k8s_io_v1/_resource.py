@@ -12,6 +12,7 @@ in-memory store, discovery) reads only this, never path strings.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -28,6 +29,12 @@ VERBS = (
     "update",
     "watch",
 )
+
+
+@functools.lru_cache(maxsize=1024)
+def _segment(text: str) -> str:
+    """One path segment, percent-encoded (`/` too); cached, as clients repeat names."""
+    return quote(text, safe="")
 
 
 @dataclass(frozen=True)
@@ -87,10 +94,10 @@ class ResourceInfo:
         """
         parts = [self.prefix]
         if self.namespaced and namespace is not None:
-            parts += ["namespaces", quote(namespace, safe="")]
+            parts += ["namespaces", _segment(namespace)]
         parts.append(self.plural)
         if name is not None:
-            parts.append(quote(name, safe=""))
+            parts.append(_segment(name))
             if self.subresource:
                 parts.append(self.subresource)
         return "/".join(parts)

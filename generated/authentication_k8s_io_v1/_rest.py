@@ -27,9 +27,10 @@ reading, and an answer is read only up to `Limits`.
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import json
 import logging
+import os
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
@@ -53,12 +54,14 @@ from ._connection import (
     in_cluster_connection,
     load_kubeconfig,
     read_body,
+    read_plain,
     ssl_context,
     tls_failure,
     total_seconds,
 )
 from ._errors import Invalid, Status, error_from_body, issue_warnings
 from ._resource import ResourceInfo
+from ._transport import Answer, HTTPClientTransport
 from ._watch_client import WatchEvent, aevents, events
 
 __all__ = [
@@ -84,6 +87,8 @@ Validator = Callable[[dict[str, Any]], Sequence[Any]]
 Query = Mapping[str, object] | None
 Body = BaseModel | Mapping[str, Any]
 _Params = dict[str, str | list[str]]
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})  # Content-Length: 0 when empty
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # made once: json.dumps makes one a call
 DEFAULT_RETRY = Retry()
 DEFAULT_LIMITS = Limits()
 
@@ -138,6 +143,8 @@ class _RestBase:
     """What `RestClient` and `AsyncRestClient` share: configuration, and building
     requests and reading answers. Only sending (and waiting between retries) differs."""
 
+    _http: httpx.Client | httpx.AsyncClient
+
     def __init__(
         self,
         base_url: str,
@@ -165,8 +172,15 @@ class _RestBase:
         self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self._total = total_seconds(timeout)
         # Kubeconfig's tls-server-name: the name sent in SNI and checked in the certificate.
+        self._tls_server_name = tls_server_name
         self._extensions = {"sni_hostname": tls_server_name} if tls_server_name else {}
+        # Requests the client builds itself go straight to the transport it made (when it
+        # made one: not through a proxy), with these headers and its own credentials.
+        self._direct = not _proxied()
         self._connect()
+        # Connection: keep-alive is HTTP/1.1's default; the direct path leaves it out.
+        self._headers = [h for h in self._http.headers.raw if h[0].lower() != b"connection"]
+        self._header_sets: dict[tuple[Any, ...], httpx.Headers] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, namespace={self.namespace!r})"
@@ -201,6 +215,51 @@ class _RestBase:
             "headers": {"Accept": "application/json"},
         }
 
+    def _http_request(
+        self,
+        method: str,
+        path: str,
+        query: _Params,
+        content: bytes | None,
+        headers: dict[str, str],
+    ) -> httpx.Request:
+        """A request to the client's server: what `httpx.Client.build_request` would make,
+        the bearer token included, from headers made once per token and content type (and
+        the body as a ready stream, so that httpx does not normalise them again)."""
+        if not self._direct:
+            return self._http.build_request(
+                method,
+                path,
+                params=query,
+                content=content,
+                headers=headers,
+                extensions=self._extensions,
+            )
+        text = self.base_url + path
+        if query:
+            text += "?" + str(httpx.QueryParams(query))
+        token = self._auth.header() if self._auth is not None else b""
+        key = (token, *headers.items())
+        ready = self._header_sets.get(key)
+        if ready is None:  # once per token and content type
+            raw = [(b"Host", _url(self.base_url).netloc), *self._headers]
+            if token:
+                raw.append((b"Authorization", token))
+            raw.extend((name.encode(), value.encode()) for name, value in headers.items())
+            if len(self._header_sets) >= 16:  # a rotating token leaves old sets behind
+                self._header_sets.clear()
+            ready = self._header_sets[key] = httpx.Headers(raw)
+        request = httpx.Request(
+            method,
+            _url(text),
+            headers=ready,
+            stream=httpx.ByteStream(content or b""),
+            extensions=dict(self._extensions),
+        )
+        if content is not None or method in _BODY_METHODS:  # as httpx sets it
+            request.headers["Content-Length"] = str(len(content or b""))
+        return request
+
     # --- Building requests ------------------------------------------------------------
 
     def _build(
@@ -215,19 +274,9 @@ class _RestBase:
         headers = {}
         content = None
         if body is not None:
-            content = json.dumps(body, separators=(",", ":")).encode()
+            content = _COMPACT.encode(body).encode()
             headers["Content-Type"] = content_type or "application/json"
         return self._http_request(method, path, query, content, headers)
-
-    def _http_request(
-        self,
-        method: str,
-        path: str,
-        query: _Params,
-        content: bytes | None,
-        headers: dict[str, str],
-    ) -> httpx.Request:
-        raise NotImplementedError
 
     def _path(
         self,
@@ -438,6 +487,34 @@ class _RestBase:
         return delay if delay is not None and deadline.allows(delay) else None
 
 
+@functools.lru_cache(maxsize=256)
+def _url(text: str) -> httpx.URL:
+    """An httpx URL (immutable), parsed once for each text: parsing costs more than
+    anything else in building a request, and clients ask for the same paths again."""
+    return httpx.URL(text)
+
+
+async def _sleep(seconds: float) -> None:
+    """asyncio.sleep; asyncio is imported when an async client first waits (most
+    programs that import the client never do)."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
+def _plain(answer: Answer) -> bool:
+    """A 2xx answer whose bytes are its body and that carries no warnings."""
+    if not 200 <= answer.status < 300:
+        return False
+    names = {name.lower() for name in answer.headers.keys()}
+    return "content-encoding" not in names and "warning" not in names
+
+
+def _proxied() -> bool:
+    """Whether the environment names a proxy, which httpx's own transport then serves."""
+    return any(key.lower().endswith("_proxy") and key.lower() != "no_proxy" for key in os.environ)
+
+
 def _dry_run(value: bool | str | None) -> str | None:
     if value is None or value is False:
         return None
@@ -461,7 +538,15 @@ class RestClient(_RestBase):
     _http: httpx.Client
 
     def _connect(self) -> None:
-        self._http = httpx.Client(**self._http_options())
+        options = self._http_options()
+        self._transport: HTTPClientTransport | None = None
+        if self._direct:
+            fallback = httpx.HTTPTransport(verify=self._ssl)
+            self._transport = HTTPClientTransport(
+                self.base_url, fallback, self._ssl, self._tls_server_name
+            )
+            options["transport"] = self._transport
+        self._http = httpx.Client(**options)
 
     def __enter__(self) -> Self:
         return self
@@ -477,31 +562,35 @@ class RestClient(_RestBase):
     def close(self) -> None:
         self._http.close()
 
-    def _http_request(
-        self,
-        method: str,
-        path: str,
-        query: _Params,
-        content: bytes | None,
-        headers: dict[str, str],
-    ) -> httpx.Request:
-        return self._http.build_request(
-            method,
-            path,
-            params=query,
-            content=content,
-            headers=headers,
-            extensions=self._extensions,
-        )
+    def _open(
+        self, request: httpx.Request, deadline: Deadline, direct: bool = False
+    ) -> httpx.Response:
+        """Send, retrying as `retry` says within the deadline; the streamed 2xx answer.
+        `direct`: a request `_build` made, sent on the transport itself."""
+        opened = self._attempts(request, deadline, self._transport if direct else None, False)
+        return opened if isinstance(opened, httpx.Response) else opened.response()
 
-    def _open(self, request: httpx.Request, deadline: Deadline) -> httpx.Response:
-        """Send, retrying as `retry` says within the deadline; the streamed 2xx answer."""
+    def _attempts(
+        self,
+        request: httpx.Request,
+        deadline: Deadline,
+        transport: HTTPClientTransport | None,
+        plain: bool,
+    ) -> httpx.Response | Answer:
+        """`_open`; with `plain`, a 2xx answer without content coding or warnings comes
+        back as the transport's `Answer`, for `read_plain` (no `httpx.Response` made)."""
         retry = 0
         while True:  # bounded: Retry.delay says None after `attempts` retries
             if deadline.seconds is not None:  # a watch has none, and its own read timeout
                 request.extensions["timeout"] = deadline.timeouts(self._timeout)
             try:
-                response = self._http.send(request, stream=True)
+                if transport is not None:
+                    answer = transport.open(request)
+                    if plain and _plain(answer):
+                        return answer
+                    response = answer.response()
+                else:
+                    response = self._http.send(request, stream=True)
             except NOT_SENT as error:
                 if (delay := self._retry_delay(retry, deadline, error, None)) is None:
                     raise
@@ -522,9 +611,15 @@ class RestClient(_RestBase):
 
     def send(self, request: httpx.Request) -> bytes:
         """Send a built request; the body of its 2xx answer, or the typed error."""
+        return self._fetch(request, direct=False)
+
+    def _fetch(self, request: httpx.Request, direct: bool = True) -> bytes:
         deadline = Deadline(self._total)
-        response = self._open(request, deadline)
-        return read_body(response, self.limits.max_response_bytes, deadline)
+        transport = self._transport if direct else None
+        opened = self._attempts(request, deadline, transport, True)
+        if isinstance(opened, httpx.Response):
+            return read_body(opened, self.limits.max_response_bytes, deadline)
+        return read_plain(opened, request, self.limits.max_response_bytes, deadline)
 
     def call(
         self,
@@ -545,7 +640,7 @@ class RestClient(_RestBase):
         request = self._call_request(
             method, path, values, query, body, validator, api_version, kind, name
         )
-        return _parse(self.send(request), model)
+        return _parse(self._fetch(request), model)
 
     def get(
         self,
@@ -557,7 +652,7 @@ class RestClient(_RestBase):
         query: Query = None,
     ) -> M:
         """One object (or a subresource of it, such as `status` or `scale`)."""
-        return _parse(self.send(self._get_request(resource, name, namespace, query)), model)
+        return _parse(self._fetch(self._get_request(resource, name, namespace, query)), model)
 
     def list(
         self,
@@ -576,7 +671,7 @@ class RestClient(_RestBase):
         selectors = {"labelSelector": label_selector, "fieldSelector": field_selector}
         paging = {"limit": limit, "continue": continue_}
         request = self._list_request(resource, namespace, all_namespaces, query, selectors, paging)
-        return _parse(self.send(request), model)
+        return _parse(self._fetch(request), model)
 
     def pages(
         self,
@@ -642,7 +737,7 @@ class RestClient(_RestBase):
         request = self._create_request(
             resource, body, namespace, name, validator, query, api_version
         )
-        return _parse(self.send(request), model)
+        return _parse(self._fetch(request), model)
 
     def replace(
         self,
@@ -660,7 +755,7 @@ class RestClient(_RestBase):
         request = self._replace_request(
             resource, name, body, namespace, validator, query, api_version
         )
-        return _parse(self.send(request), model)
+        return _parse(self._fetch(request), model)
 
     def patch(
         self,
@@ -692,7 +787,7 @@ class RestClient(_RestBase):
             query,
             api_version,
         )
-        return _parse(self.send(request), model)
+        return _parse(self._fetch(request), model)
 
     def delete(
         self,
@@ -718,7 +813,7 @@ class RestClient(_RestBase):
             dry_run,
             query,
         )
-        return _parse_or_status(self.send(request), model)
+        return _parse_or_status(self._fetch(request), model)
 
     def delete_collection(
         self,
@@ -747,7 +842,7 @@ class RestClient(_RestBase):
             query,
             selectors,
         )
-        return _parse_or_status(self.send(request), model)
+        return _parse_or_status(self._fetch(request), model)
 
     def watch(
         self,
@@ -774,7 +869,7 @@ class RestClient(_RestBase):
             timeout_seconds,
             query,
         )
-        response = self._open(request, Deadline(None))
+        response = self._open(request, Deadline(None), direct=True)
         return events(response, model, self.limits.max_response_bytes)
 
 
@@ -784,7 +879,12 @@ class AsyncRestClient(_RestBase):
     _http: httpx.AsyncClient
 
     def _connect(self) -> None:
-        self._http = httpx.AsyncClient(**self._http_options())
+        options = self._http_options()
+        self._transport: httpx.AsyncBaseTransport | None = None
+        if self._direct:
+            self._transport = httpx.AsyncHTTPTransport(verify=self._ssl)
+            options["transport"] = self._transport
+        self._http = httpx.AsyncClient(**options)
 
     async def __aenter__(self) -> Self:
         return self
@@ -800,31 +900,22 @@ class AsyncRestClient(_RestBase):
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    def _http_request(
-        self,
-        method: str,
-        path: str,
-        query: _Params,
-        content: bytes | None,
-        headers: dict[str, str],
-    ) -> httpx.Request:
-        return self._http.build_request(
-            method,
-            path,
-            params=query,
-            content=content,
-            headers=headers,
-            extensions=self._extensions,
-        )
-
-    async def _open(self, request: httpx.Request, deadline: Deadline) -> httpx.Response:
-        """Send, retrying as `retry` says within the deadline; the streamed 2xx answer."""
+    async def _open(
+        self, request: httpx.Request, deadline: Deadline, direct: bool = False
+    ) -> httpx.Response:
+        """Send, retrying as `retry` says within the deadline; the streamed 2xx answer.
+        `direct`: a request `_build` made, sent on the transport itself."""
         retry = 0
+        transport = self._transport if direct and self._direct else None
         while True:  # bounded: Retry.delay says None after `attempts` retries
             if deadline.seconds is not None:  # a watch has none, and its own read timeout
                 request.extensions["timeout"] = deadline.timeouts(self._timeout)
             try:
-                response = await self._http.send(request, stream=True)
+                if transport is not None:
+                    response = await transport.handle_async_request(request)
+                    response.request = request
+                else:
+                    response = await self._http.send(request, stream=True)
             except NOT_SENT as error:
                 if (delay := self._retry_delay(retry, deadline, error, None)) is None:
                     raise
@@ -833,7 +924,7 @@ class AsyncRestClient(_RestBase):
                     return await self._check(response, deadline)
                 await response.aclose()
             _log.info("retrying %s %s in %.2fs", request.method, request.url.path, delay)
-            await asyncio.sleep(delay)
+            await _sleep(delay)
             retry += 1
 
     async def _check(self, response: httpx.Response, deadline: Deadline) -> httpx.Response:
@@ -846,8 +937,11 @@ class AsyncRestClient(_RestBase):
 
     async def send(self, request: httpx.Request) -> bytes:
         """Send a built request; the body of its 2xx answer, or the typed error."""
+        return await self._fetch(request, direct=False)
+
+    async def _fetch(self, request: httpx.Request, direct: bool = True) -> bytes:
         deadline = Deadline(self._total)
-        response = await self._open(request, deadline)
+        response = await self._open(request, deadline, direct)
         return await aread_body(response, self.limits.max_response_bytes, deadline)
 
     async def call(
@@ -868,7 +962,7 @@ class AsyncRestClient(_RestBase):
         request = self._call_request(
             method, path, values, query, body, validator, api_version, kind, name
         )
-        return _parse(await self.send(request), model)
+        return _parse(await self._fetch(request), model)
 
     async def get(
         self,
@@ -881,7 +975,7 @@ class AsyncRestClient(_RestBase):
     ) -> M:
         """One object (or a subresource of it, such as `status` or `scale`)."""
         request = self._get_request(resource, name, namespace, query)
-        return _parse(await self.send(request), model)
+        return _parse(await self._fetch(request), model)
 
     async def list(
         self,
@@ -900,7 +994,7 @@ class AsyncRestClient(_RestBase):
         selectors = {"labelSelector": label_selector, "fieldSelector": field_selector}
         paging = {"limit": limit, "continue": continue_}
         request = self._list_request(resource, namespace, all_namespaces, query, selectors, paging)
-        return _parse(await self.send(request), model)
+        return _parse(await self._fetch(request), model)
 
     async def pages(
         self,
@@ -966,7 +1060,7 @@ class AsyncRestClient(_RestBase):
         request = self._create_request(
             resource, body, namespace, name, validator, query, api_version
         )
-        return _parse(await self.send(request), model)
+        return _parse(await self._fetch(request), model)
 
     async def replace(
         self,
@@ -984,7 +1078,7 @@ class AsyncRestClient(_RestBase):
         request = self._replace_request(
             resource, name, body, namespace, validator, query, api_version
         )
-        return _parse(await self.send(request), model)
+        return _parse(await self._fetch(request), model)
 
     async def patch(
         self,
@@ -1014,7 +1108,7 @@ class AsyncRestClient(_RestBase):
             query,
             api_version,
         )
-        return _parse(await self.send(request), model)
+        return _parse(await self._fetch(request), model)
 
     async def delete(
         self,
@@ -1040,7 +1134,7 @@ class AsyncRestClient(_RestBase):
             dry_run,
             query,
         )
-        return _parse_or_status(await self.send(request), model)
+        return _parse_or_status(await self._fetch(request), model)
 
     async def delete_collection(
         self,
@@ -1069,7 +1163,7 @@ class AsyncRestClient(_RestBase):
             query,
             selectors,
         )
-        return _parse_or_status(await self.send(request), model)
+        return _parse_or_status(await self._fetch(request), model)
 
     async def watch(
         self,
@@ -1096,5 +1190,5 @@ class AsyncRestClient(_RestBase):
             timeout_seconds,
             query,
         )
-        response = await self._open(request, Deadline(None))
+        response = await self._open(request, Deadline(None), direct=True)
         return aevents(response, model, self.limits.max_response_bytes)

@@ -207,6 +207,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("_connection.py", "client", runtime("_connection.py"), python=False),
     Artifact("_errors.py", "client", runtime("_errors.py"), python=False),
     Artifact("_rest.py", "client", runtime("_rest.py"), python=False),
+    Artifact("_transport.py", "client", runtime("_transport.py"), python=False),
     Artifact("_watch_client.py", "client", runtime("_watch_client.py"), python=False),
     Artifact(
         "__main__.py", "client", client_template("client/__main__.py.jinja"), fix_imports=True

@@ -18,11 +18,14 @@ class KubeModel(BaseModel):
     server may send, are kept and dumped again.
     """
 
+    # defer_build: each class's validator and serializer are built when it is first used,
+    # not when the module is imported (most programs use a few of a package's models).
     model_config = ConfigDict(
         extra="allow",
         validate_by_name=True,
         validate_by_alias=True,
         serialize_by_alias=True,
+        defer_build=True,
     )
 
     def to_dict(self) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import re
 import ssl
 import tempfile
 import time
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -56,6 +56,10 @@ class BearerToken(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f"Bearer {self._current()}"
         yield request
+
+    def header(self) -> bytes:
+        """The `Authorization` header's value."""
+        return f"Bearer {self._current()}".encode("ascii")
 
     def _current(self) -> str:
         if self._file is not None:
@@ -386,16 +390,16 @@ def total_seconds(timeout: float | httpx.Timeout | None) -> float | None:
     return max(parts) if parts else None
 
 
-def _declared_length(response: httpx.Response) -> int | None:
-    value = response.headers.get("content-length", "")
+def _declared_length(headers: Any) -> int | None:
+    value = headers.get("content-length") or ""
     return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
-def _too_large(response: httpx.Response, limit: int) -> ResponseTooLarge:
+def _too_large(request: httpx.Request, limit: int) -> ResponseTooLarge:
     return ResponseTooLarge(
-        f"the answer to {response.request.method} {response.request.url.path} is larger "
+        f"the answer to {request.method} {request.url.path} is larger "
         f"than the limit of {limit} bytes (Limits.max_response_bytes)",
-        request=response.request,
+        request=request,
     )
 
 
@@ -405,6 +409,28 @@ def _collect(chunk: bytes, chunks: list[bytes], size: int, limit: int) -> tuple[
     return size + len(chunk), size + len(chunk) > limit
 
 
+def _read(
+    chunks: Iterable[bytes],
+    declared: int | None,
+    request: httpx.Request,
+    limit: int,
+    deadline: Deadline,
+    truncate: bool,
+) -> bytes:
+    if not truncate and declared is not None and declared > limit:
+        raise _too_large(request, limit)
+    read: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        deadline.check(request)
+        size, over = _collect(chunk, read, size, limit)
+        if over:
+            if not truncate:
+                raise _too_large(request, limit)
+            break
+    return b"".join(read)[:limit]
+
+
 def read_body(
     response: httpx.Response, limit: int, deadline: Deadline, *, truncate: bool = False
 ) -> bytes:
@@ -412,21 +438,19 @@ def read_body(
     `limit` bytes: beyond it, the first `limit` bytes if `truncate`, else
     `ResponseTooLarge`. The response is closed either way."""
     try:
-        declared = _declared_length(response)
-        if not truncate and declared is not None and declared > limit:
-            raise _too_large(response, limit)
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            deadline.check(response.request)
-            size, over = _collect(chunk, chunks, size, limit)
-            if over:
-                if not truncate:
-                    raise _too_large(response, limit)
-                break
-        return b"".join(chunks)[:limit]
+        declared = _declared_length(response.headers)
+        return _read(response.iter_bytes(), declared, response.request, limit, deadline, truncate)
     finally:
         response.close()
+
+
+def read_plain(answer: Any, request: httpx.Request, limit: int, deadline: Deadline) -> bytes:
+    """`read_body` for an answer of `HTTPClientTransport.open` that has no content
+    coding (its bytes are the body): an iterable of chunks with `headers` and `close`."""
+    try:
+        return _read(answer, answer.length, request, limit, deadline, False)
+    finally:
+        answer.close()
 
 
 async def aread_body(
@@ -434,9 +458,9 @@ async def aread_body(
 ) -> bytes:
     """`read_body` for an async answer."""
     try:
-        declared = _declared_length(response)
+        declared = _declared_length(response.headers)
         if not truncate and declared is not None and declared > limit:
-            raise _too_large(response, limit)
+            raise _too_large(response.request, limit)
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():
@@ -444,7 +468,7 @@ async def aread_body(
             size, over = _collect(chunk, chunks, size, limit)
             if over:
                 if not truncate:
-                    raise _too_large(response, limit)
+                    raise _too_large(response.request, limit)
                 break
         return b"".join(chunks)[:limit]
     finally:
