@@ -48,6 +48,21 @@ class Artifact:
     python: bool = True  # formatted with black
     fix_imports: bool = False  # import block put in order by ruff first
     when: Callable[[RenderInput], bool] | None = None  # None: always; else only if it says so
+    # Its built-in template prints black's output (generator.render.tools.format): black
+    # runs only over what `unvouched` finds a reason in, unless a user template replaces it.
+    black_stable: bool = False
+
+
+def user_overrides(given: RenderInput) -> bool:
+    """The target's own templates replace some of apigen's (beyond models/, which
+    datamodel-code-generator renders and black always formats)."""
+    folder = given.user_templates
+    if folder is None or not folder.is_dir():
+        return False
+    return any(
+        path.is_file() and path.relative_to(folder).parts[0] != "models"
+        for path in folder.rglob("*")
+    )
 
 
 def no_context(api: Api) -> dict[str, Any]:
@@ -169,7 +184,11 @@ def models(given: RenderInput) -> str:
 
 ARTIFACTS: tuple[Artifact, ...] = (
     Artifact(
-        "__init__.py", "package", from_template("package/__init__.py.jinja"), fix_imports=True
+        "__init__.py",
+        "package",
+        from_template("package/__init__.py.jinja"),
+        fix_imports=True,
+        black_stable=True,
     ),
     Artifact("_base.py", "package", runtime("_base.py"), python=False),
     Artifact("models.py", "models", models, fix_imports=True),
@@ -178,6 +197,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
         "validators.py",
         "validators",
         from_typed_template("validators/validators.py.jinja", _validators),
+        black_stable=True,
     ),
     Artifact("_resource.py", "package", runtime("_resource.py"), python=False),
     Artifact("_api.py", "server", from_typed_template("server/_api.py.jinja", _server)),
@@ -191,7 +211,12 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("_openapi.py", "server", runtime("_openapi.py"), python=False),
     Artifact("_patch.py", "server", runtime("_patch.py"), python=False),
     Artifact("_persist.py", "server", runtime("_persist.py"), python=False, when=_has_store),
-    Artifact("_proto.py", "server", from_typed_template("server/_proto.py.jinja", _proto)),
+    Artifact(
+        "_proto.py",
+        "server",
+        from_typed_template("server/_proto.py.jinja", _proto),
+        black_stable=True,
+    ),
     Artifact("_protobuf.py", "server", runtime("_protobuf.py"), python=False, when=_has_protobuf),
     Artifact("_rbac.py", "server", runtime("_rbac.py"), python=False),
     Artifact("_selectors.py", "server", runtime("_selectors.py"), python=False, when=_has_store),

@@ -18,7 +18,7 @@ from generator.errors import ApigenError
 from generator.extensions import Extension, check_applies, resolve_extensions
 from generator.ir.lower import lower
 from generator.ir.model import Api
-from generator.render.artifacts import ARTIFACTS, RenderInput, extension_artifacts
+from generator.render.artifacts import ARTIFACTS, RenderInput, extension_artifacts, user_overrides
 from generator.render.tools.format import Formatter, fix_imports
 from generator.spec.load import load_spec, read_bytes
 from generator.spec.slice import slice_kinds
@@ -113,13 +113,15 @@ def _render_files(
     # them last, so that black formats the other files meanwhile in the Formatter's pool.
     order = sorted(chosen, key=lambda artifact: artifact.group == "models")
     texts: dict[str, Callable[[], str]] = {}
+    vouched = not user_overrides(given)  # a user's template may print anything
     with Formatter() as formatter:
         for artifact in order:
             text = artifact.produce(given)
             if artifact.fix_imports:
                 text = fix_imports(text, artifact.path)
             if artifact.python:
-                texts[artifact.path] = formatter.submit(text, artifact.path)
+                stable = artifact.black_stable and vouched
+                texts[artifact.path] = formatter.submit(text, artifact.path, black_stable=stable)
             else:
                 texts[artifact.path] = text.__str__
         return {Path(artifact.path): texts[artifact.path]() for artifact in chosen}
