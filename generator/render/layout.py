@@ -9,7 +9,7 @@ the flat line, longer than the line length, which sends its block through black.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from generator.render.tools.format import LINE_LENGTH, line_width
 
@@ -62,3 +62,23 @@ def frozenset_constant(name: str, members: Sequence[str]) -> str:
     if lines is not None and _fits(0, *lines):
         return "\n".join([f"{name} = frozenset(", "    {", *lines, "    }", ")"])
     return flat
+
+
+def py_tuple(printed: Iterable[str]) -> str:
+    """A tuple display of printed items, as black leaves one that ends with a comma:
+    `()`, `(x,)`, else one item a line (the magic trailing comma). Lines after the first
+    are relative to where the tuple starts; the template indents them."""
+    items = list(printed)
+    if len(items) < 2:
+        return f"({items[0]},)" if items else "()"
+    return "\n".join(["(", *(f"    {item}," for item in items), ")"])
+
+
+def strings(column: int, before: str, pieces: Sequence[str], after: str = "") -> str:
+    """`before(pieces)after`, printed string literals implicitly concatenated in
+    parentheses, as black prints them at `column`: on one line if it fits, else one
+    piece a line."""
+    flat = f"{before}({' '.join(pieces)}){after}"
+    if _fits(column, flat) or not pieces:
+        return flat
+    return "\n".join([f"{before}(", *(f"    {piece}" for piece in pieces), f"){after}"])
