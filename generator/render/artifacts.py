@@ -25,7 +25,9 @@ from generator.render.contexts.server import (
 from generator.render.contexts.validators import ValidatorsContext, validators_context
 from generator.render.header import python_header
 from generator.render.templates import extension_source, render_template, runtime_source
-from generator.render.tools.dcg import base_imports, render_models
+from generator.render.tools.dcg import base_imports
+from generator.render.tools.dcg import start_models as start_models_source
+from generator.render.tools.early import EarlyWorker
 
 ContextFn = Callable[[Api], dict[str, Any]]
 
@@ -35,6 +37,8 @@ class RenderInput:
     api: Api
     user_templates: Path | None = None
     extensions: tuple[Extension, ...] = ()  # what the target turned on (generator.extensions)
+    # A process that has imported datamodel-code-generator for the models (tools/early.py).
+    models_worker: EarlyWorker | None = None
 
 
 ArtifactGroup = Literal["package", "models", "validators", "client", "server"]
@@ -51,6 +55,8 @@ class Artifact:
     # Its built-in template prints black's output (generator.render.tools.format): black
     # runs only over what `unvouched` finds a reason in, unless a user template replaces it.
     black_stable: bool = False
+    # Started before the other artifacts render, finished after: its text from the callable.
+    start: Callable[[RenderInput], Callable[[], str]] | None = None
 
 
 def user_overrides(given: RenderInput) -> bool:
@@ -169,7 +175,7 @@ def extension_artifacts(extensions: tuple[Extension, ...]) -> tuple[Artifact, ..
     )
 
 
-def models(given: RenderInput) -> str:
+def start_models(given: RenderInput) -> Callable[[], str]:
     header = render_template(
         "models/header.py.jinja",
         {
@@ -179,7 +185,11 @@ def models(given: RenderInput) -> str:
         },
         given.user_templates,
     )
-    return render_models(given.api, header, given.user_templates)
+    return start_models_source(given.api, header, given.user_templates, given.models_worker)
+
+
+def models(given: RenderInput) -> str:
+    return start_models(given)()
 
 
 ARTIFACTS: tuple[Artifact, ...] = (
@@ -191,7 +201,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
         black_stable=True,
     ),
     Artifact("_base.py", "package", runtime("_base.py"), python=False),
-    Artifact("models.py", "models", models, fix_imports=True),
+    Artifact("models.py", "models", models, fix_imports=True, start=start_models),
     Artifact("_types.py", "models", runtime("_types.py"), python=False),
     Artifact(
         "validators.py",

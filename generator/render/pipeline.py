@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from generator.extensions import Extension, check_applies, resolve_extensions
 from generator.ir.lower import lower
 from generator.ir.model import Api
 from generator.render.artifacts import ARTIFACTS, RenderInput, extension_artifacts, user_overrides
+from generator.render.tools.dcg import STEP as MODELS_STEP
+from generator.render.tools.early import EarlyWorker, worth_forking
 from generator.render.tools.format import Formatter, fix_imports
 from generator.spec.load import load_spec, read_bytes
 from generator.spec.slice import slice_kinds
@@ -87,48 +90,64 @@ def render_files(
     user_templates: Path | None = None,
     groups: tuple[str, ...] = ("models", "validators", "client", "server"),
     extensions: tuple[Extension, ...] = (),
+    *,
+    models_worker: EarlyWorker | None = None,
+    formatter: Formatter | None = None,
 ) -> dict[Path, str]:
     """render -> format, for every artifact of the chosen groups (package files always),
-    the extensions' files included."""
+    the extensions' files included. `models_worker` and `formatter` are what `generate`
+    started early; without them the models render here and black's pool starts on use."""
     try:
-        return _render_files(api, user_templates, groups, extensions)
+        with formatter or Formatter() as chosen_formatter:
+            given = RenderInput(api, user_templates, extensions, models_worker)
+            return _render_files(given, groups, chosen_formatter)
     except ApigenError as error:
         raise relocate(error, api.source_pointers) from None
 
 
 def _render_files(
-    api: Api,
-    user_templates: Path | None,
-    groups: tuple[str, ...],
-    extensions: tuple[Extension, ...],
+    given: RenderInput, groups: tuple[str, ...], formatter: Formatter
 ) -> dict[Path, str]:
-    given = RenderInput(api=api, user_templates=user_templates, extensions=extensions)
     chosen = [
         artifact
-        for artifact in (*ARTIFACTS, *extension_artifacts(extensions))
+        for artifact in (*ARTIFACTS, *extension_artifacts(given.extensions))
         if (artifact.group == "package" or artifact.group in groups)
         and (artifact.when is None or artifact.when(given))
     ]
     # datamodel-code-generator renders the models, the slowest step but black: render
     # them last, so that black formats the other files meanwhile in the Formatter's pool.
+    # With a models worker, datamodel-code-generator runs there while the others render.
     order = sorted(chosen, key=lambda artifact: artifact.group == "models")
+    started = {a.path: a.start(given) for a in chosen if a.start is not None}
     texts: dict[str, Callable[[], str]] = {}
     vouched = not user_overrides(given)  # a user's template may print anything
-    with Formatter() as formatter:
-        for artifact in order:
-            text = artifact.produce(given)
-            if artifact.fix_imports:
-                text = fix_imports(text, artifact.path)
-            if artifact.python:
-                stable = artifact.black_stable and vouched
-                texts[artifact.path] = formatter.submit(text, artifact.path, black_stable=stable)
-            else:
-                texts[artifact.path] = text.__str__
-        return {Path(artifact.path): texts[artifact.path]() for artifact in chosen}
+    for artifact in order:
+        text = started[artifact.path]() if artifact.path in started else artifact.produce(given)
+        if artifact.fix_imports:
+            text = fix_imports(text, artifact.path)
+        if artifact.python:
+            stable = artifact.black_stable and vouched
+            texts[artifact.path] = formatter.submit(text, artifact.path, black_stable=stable)
+        else:
+            texts[artifact.path] = text.__str__
+    return {Path(artifact.path): texts[artifact.path]() for artifact in chosen}
 
 
 def generate(target: Target) -> dict[Path, str]:
-    """Every file of the package, by path relative to the package folder."""
-    return render_files(
-        build_api(target), target.templates, target.artifacts, target_extensions(target)
-    )
+    """Every file of the package, by path relative to the package folder.
+
+    On a cold run, two forked processes start first: one imports
+    datamodel-code-generator and one black while this one loads, slices, validates
+    and lowers the spec (generator.render.tools.early); both are idle otherwise."""
+    early = "models" in target.artifacts and worth_forking(MODELS_STEP)
+    with EarlyWorker() if early else nullcontext() as worker, Formatter() as formatter:
+        if early:
+            formatter.warm()
+        return render_files(
+            build_api(target),
+            target.templates,
+            target.artifacts,
+            target_extensions(target),
+            models_worker=worker,
+            formatter=formatter,
+        )

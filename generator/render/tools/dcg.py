@@ -14,13 +14,15 @@ import ast
 import json
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from generator.errors import ApigenError
 from generator.ir.model import Api, Field, Model, TypeRef
-from generator.render.cache import memo_text
+from generator.render.cache import lookup, memo_text
 from generator.render.text import docstring_body
+from generator.render.tools.early import EarlyWorker
 from generator.resources import templates_folder
 
 SCHEMA_REF = "#/components/schemas/"
@@ -135,20 +137,55 @@ def model_templates(user_templates: Path | None) -> dict[str, str]:
     }
 
 
+STEP = "datamodel-code-generator"
+TOOLS = ("datamodel-code-generator", "pydantic")
+
+
 def render_models(api: Api, header: str, user_templates: Path | None = None) -> str:
     """models.py source (not yet formatted). `header` must end with the base-class import."""
+    return start_models(api, header, user_templates)()
+
+
+def start_models(
+    api: Api, header: str, user_templates: Path | None = None, worker: EarlyWorker | None = None
+) -> Callable[[], str]:
+    """`render_models`, later: the callable returned gives its text. With `worker` (which has
+    imported datamodel-code-generator meanwhile) it runs there, unless the cache has it."""
     schema = json.dumps(models_schema(api), sort_keys=True)
     docs = docs_data(api)
     aliases = field_names(api)
     templates = model_templates(user_templates)
-    source = memo_text(
-        "datamodel-code-generator",
-        ["datamodel-code-generator", "pydantic"],
-        [schema, json.dumps(docs, sort_keys=True), json.dumps(aliases, sort_keys=True), header,
-         json.dumps(templates, sort_keys=True)],
-        lambda: run_datamodel_codegen(api.source_name, schema, docs, aliases, header, templates),
-    )  # fmt: skip
-    return split_aliases(source)
+    arguments = (api.source_name, schema, docs, aliases, header, templates)
+    if worker is not None and lookup(STEP, TOOLS, models_key(*arguments)) is None:
+        return cast(Callable[[], str], worker.submit(models_source, *arguments))
+    text = models_source(*arguments)
+    return lambda: text
+
+
+def models_key(
+    source_name: str,
+    schema: str,
+    docs: defaultdict[str, dict[str, Any]],
+    aliases: dict[str, str],
+    header: str,
+    templates: dict[str, str],
+) -> list[str]:
+    return [schema, json.dumps(docs, sort_keys=True), json.dumps(aliases, sort_keys=True), header,
+            json.dumps(templates, sort_keys=True)]  # fmt: skip
+
+
+def models_source(
+    source_name: str,
+    schema: str,
+    docs: defaultdict[str, dict[str, Any]],
+    aliases: dict[str, str],
+    header: str,
+    templates: dict[str, str],
+) -> str:
+    """datamodel-code-generator's output (or its cache entry), with the aliases split."""
+    arguments = (source_name, schema, docs, aliases, header, templates)
+    key = models_key(*arguments)
+    return split_aliases(memo_text(STEP, TOOLS, key, lambda: run_datamodel_codegen(*arguments)))
 
 
 def split_aliases(source: str) -> str:

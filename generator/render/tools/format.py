@@ -30,13 +30,15 @@ from __future__ import annotations
 
 import ast
 import importlib
-import unicodedata
 import multiprocessing
 import os
+import re
 import subprocess
+import unicodedata
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
+from itertools import pairwise
 from types import TracebackType
 
 from generator.errors import ApigenError
@@ -88,6 +90,10 @@ def _format_in_worker(source: str, filename: str) -> tuple[str, str | None]:
         return error.message, error.source or filename
 
 
+def _import_black() -> None:
+    importlib.import_module("black")
+
+
 def pool_size() -> int:
     """Worker processes for black: the cores this process may use, at most 2 (more costs
     start-up than it saves on a package's handful of files); 0 on one core or where
@@ -104,6 +110,9 @@ def pool_size() -> int:
 # Characters str.splitlines() (black's docstring handling) takes as line breaks besides "\n".
 _OTHER_BREAKS = frozenset("\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _DOC_QUOTES = '"""'
+# A line black has nothing to break in, however long: a dict entry `"key": name,` (and its
+# comment), as the client's query dicts print a long parameter name.
+_UNSPLITTABLE = re.compile(r'\s*"[\w.-]*": [A-Za-z_]\w*,(  # noqa: E501)?')
 
 
 def line_width(line: str) -> int:
@@ -142,7 +151,11 @@ def unvouched(source: str) -> str | None:
         in_docstring = (doc_indent is not None and not line.endswith(_DOC_QUOTES)) or (
             doc_indent is None and quotes == 2
         )
-        if not in_docstring and line_width(line) > LINE_LENGTH:
+        if (
+            not in_docstring
+            and line_width(line) > LINE_LENGTH
+            and not _UNSPLITTABLE.fullmatch(line)
+        ):
             return "a line longer than the line length"
         if doc_indent is None:
             if quotes == 0:
@@ -220,7 +233,7 @@ def split_blocks(source: str) -> list[str]:
             continue
         starts.append(index)
     starts.append(len(lines))
-    return ["".join(lines[a:b]) for a, b in zip(starts, starts[1:]) if b > a]
+    return ["".join(lines[a:b]) for a, b in pairwise(starts) if b > a]
 
 
 def join_blocks(blocks: list[str]) -> str:
@@ -252,6 +265,17 @@ class Formatter:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def warm(self) -> None:
+        """Start a worker now and have it import black (a cold run's models need it)."""
+        if self._workers:
+            self._start().submit(_import_black)
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("fork")  # the workers inherit the imports
+            self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
+        return self._pool
+
     def submit(self, source: str, filename: str, black_stable: bool = False) -> Callable[[], str]:
         """black's output for `source`. `black_stable`: printed by a black-stable template,
         so black runs only over the blocks `unvouched` finds a reason in."""
@@ -265,7 +289,9 @@ class Formatter:
             runs = self._runs(blocks, failing)
         else:
             runs = self._batches(blocks)
-        parts = [self._submit(text, filename) if needs else (lambda t=text: t) for text, needs in runs]
+        parts = [
+            self._submit(text, filename) if needs else (lambda t=text: t) for text, needs in runs
+        ]
         if len(parts) == 1 and runs[0][1]:
             return parts[0]
         return lambda: join_blocks([part() for part in parts])
@@ -304,10 +330,7 @@ class Formatter:
         if self._workers == 0:
             text = format_python(source, filename)
             return lambda: text
-        if self._pool is None:
-            context = multiprocessing.get_context("fork")  # the workers inherit the imports
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
-        future: Future[tuple[str, str | None]] = self._pool.submit(
+        future: Future[tuple[str, str | None]] = self._start().submit(
             _format_in_worker, source, filename
         )
 
