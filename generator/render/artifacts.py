@@ -201,7 +201,8 @@ ARTIFACTS: tuple[Artifact, ...] = (
         black_stable=True,
     ),
     Artifact("_base.py", "package", runtime("_base.py"), python=False),
-    Artifact("models.py", "models", models, fix_imports=True, start=start_models),
+    # Its imports are put in order where it renders (tools/dcg.py), maybe in the early process.
+    Artifact("models.py", "models", models, start=start_models),
     Artifact("_types.py", "models", runtime("_types.py"), python=False),
     Artifact(
         "validators.py",

@@ -98,7 +98,7 @@ def render_files(
     the extensions' files included. `models_worker` and `formatter` are what `generate`
     started early; without them the models render here and black's pool starts on use."""
     try:
-        with formatter or Formatter() as chosen_formatter:
+        with nullcontext(formatter) if formatter else Formatter() as chosen_formatter:
             given = RenderInput(api, user_templates, extensions, models_worker)
             return _render_files(given, groups, chosen_formatter)
     except ApigenError as error:

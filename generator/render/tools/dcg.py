@@ -23,6 +23,7 @@ from generator.ir.model import Api, Field, Model, TypeRef
 from generator.render.cache import lookup, memo_text
 from generator.render.text import docstring_body
 from generator.render.tools.early import EarlyWorker
+from generator.render.tools.format import fix_imports
 from generator.resources import templates_folder
 
 SCHEMA_REF = "#/components/schemas/"
@@ -142,7 +143,8 @@ TOOLS = ("datamodel-code-generator", "pydantic")
 
 
 def render_models(api: Api, header: str, user_templates: Path | None = None) -> str:
-    """models.py source (not yet formatted). `header` must end with the base-class import."""
+    """models.py source (imports in order, not yet formatted). `header` must end with the
+    base-class import."""
     return start_models(api, header, user_templates)()
 
 
@@ -182,10 +184,12 @@ def models_source(
     header: str,
     templates: dict[str, str],
 ) -> str:
-    """datamodel-code-generator's output (or its cache entry), with the aliases split."""
+    """datamodel-code-generator's output (or its cache entry), with the aliases split and
+    the import block put in order (its header's import comes before its own)."""
     arguments = (source_name, schema, docs, aliases, header, templates)
     key = models_key(*arguments)
-    return split_aliases(memo_text(STEP, TOOLS, key, lambda: run_datamodel_codegen(*arguments)))
+    source = memo_text(STEP, TOOLS, key, lambda: run_datamodel_codegen(*arguments))
+    return fix_imports(split_aliases(source), "models.py")
 
 
 def split_aliases(source: str) -> str:
