@@ -21,6 +21,7 @@ from generator.ir.lower import lower
 from generator.ir.model import Api
 from generator.render.artifacts import ARTIFACTS, RenderInput, extension_artifacts, user_overrides
 from generator.render.tools.dcg import STEP as MODELS_STEP
+from generator.render.tools.dcg import warm_up
 from generator.render.tools.early import EarlyWorker, worth_forking
 from generator.render.tools.format import Formatter, fix_imports
 from generator.spec.load import load_spec, read_bytes
@@ -140,7 +141,7 @@ def generate(target: Target) -> dict[Path, str]:
     datamodel-code-generator and one black while this one loads, slices, validates
     and lowers the spec (generator.render.tools.early); both are idle otherwise."""
     early = "models" in target.artifacts and worth_forking(MODELS_STEP)
-    with EarlyWorker() if early else nullcontext() as worker, Formatter() as formatter:
+    with EarlyWorker(warm_up) if early else nullcontext() as worker, Formatter() as formatter:
         if early:
             formatter.warm()
         return render_files(

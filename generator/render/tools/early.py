@@ -4,9 +4,11 @@ A cold `apigen generate` or `apigen check` spends about half a second importing
 datamodel-code-generator before it can write the models, and it can only start
 once the spec is loaded, sliced, validated and lowered. `ModelsWorker` forks a
 process at the start of the pipeline that imports it meanwhile, on the other
-core; once the IR exists the pipeline hands it the models' input and renders the
-Jinja artifacts while it runs. Its result is the text `render_models` would
-give, byte for byte (the same function runs, in another process).
+core (it renders a one-class schema: datamodel-code-generator imports most of itself,
+and builds its pydantic classes, on its first run). Once the IR exists the pipeline
+hands it the models' input and renders the Jinja artifacts while it runs. Its result
+is the text `render_models` would give, byte for byte (the same function runs, in
+another process; tests/test_black_stable.py compares them).
 
 It is forked only where it can pay: a machine with two cores or more that can
 fork, and a run whose models do not come from the cache (no cache, `apigen
@@ -25,13 +27,6 @@ from typing import Any
 from generator.errors import ApigenError
 from generator.render.cache import cache_dir, reads_allowed
 
-# What the worker imports before it is asked anything (what `generate` imports on use).
-_MODULES = (
-    "datamodel_code_generator",
-    "datamodel_code_generator.parser.openapi",
-    "datamodel_code_generator.model.pydantic_v2",
-)
-
 
 def cores() -> int:
     try:
@@ -48,14 +43,11 @@ def worth_forking(step: str) -> bool:
     return folder is None or not reads_allowed() or not (folder / step).is_dir()
 
 
-def _serve(connection: Connection, modules: tuple[str, ...]) -> None:
-    import importlib
-
-    for module in modules:
-        try:
-            importlib.import_module(module)
-        except ImportError:  # the call itself reports what is missing
-            break
+def _serve(connection: Connection, warm_up: Callable[[], object]) -> None:
+    try:
+        warm_up()
+    except Exception:  # noqa: BLE001, S110 - the call itself reports what is wrong
+        pass
     try:
         request = connection.recv()
     except EOFError:
@@ -72,16 +64,17 @@ def _serve(connection: Connection, modules: tuple[str, ...]) -> None:
 
 
 class EarlyWorker:
-    """One forked process that imports `modules`, then runs one call sent to it.
+    """One forked process that runs `warm_up` (imports, first-use set-up), then one call
+    sent to it.
 
     `submit(function, *arguments)` returns a callable giving the result (an
     ApigenError raised there is raised again here). When the block ends it is
     waited for, or stopped if nothing was asked of it."""
 
-    def __init__(self, modules: tuple[str, ...] = _MODULES) -> None:
+    def __init__(self, warm_up: Callable[[], object]) -> None:
         context = multiprocessing.get_context("fork")
         self._connection, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, modules), daemon=True)
+        self._process = context.Process(target=_serve, args=(child, warm_up), daemon=True)
         self._process.start()
         child.close()
         self._used = False
