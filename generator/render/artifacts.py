@@ -28,6 +28,7 @@ from generator.render.templates import extension_source, render_template, runtim
 from generator.render.tools.dcg import base_imports
 from generator.render.tools.dcg import start_models as start_models_source
 from generator.render.tools.early import EarlyWorker
+from generator.render.tools.models_print import print_blocks
 
 ContextFn = Callable[[Api], dict[str, Any]]
 
@@ -57,6 +58,9 @@ class Artifact:
     black_stable: bool = False
     # Started before the other artifacts render, finished after: its text from the callable.
     start: Callable[[RenderInput], Callable[[], str]] | None = None
+    # Its text cut into top-level blocks, each marked when it is black's output already
+    # (tools/models_print.py): black runs over the others only.
+    blocks: Callable[[str], list[tuple[str, bool]]] | None = None
 
 
 def user_overrides(given: RenderInput) -> bool:
@@ -202,7 +206,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
     ),
     Artifact("_base.py", "package", runtime("_base.py"), python=False),
     # Its imports are put in order where it renders (tools/dcg.py), maybe in the early process.
-    Artifact("models.py", "models", models, start=start_models),
+    Artifact("models.py", "models", models, start=start_models, blocks=print_blocks),
     Artifact("_types.py", "models", runtime("_types.py"), python=False),
     Artifact(
         "validators.py",

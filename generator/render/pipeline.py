@@ -126,7 +126,9 @@ def _render_files(
         text = started[artifact.path]() if artifact.path in started else artifact.produce(given)
         if artifact.fix_imports:
             text = fix_imports(text, artifact.path)
-        if artifact.python:
+        if artifact.python and artifact.blocks is not None:
+            texts[artifact.path] = formatter.submit_blocks(artifact.blocks(text), artifact.path)
+        elif artifact.python:
             stable = artifact.black_stable and vouched
             texts[artifact.path] = formatter.submit(text, artifact.path, black_stable=stable)
         else:

@@ -70,12 +70,25 @@ def base_imports(api: Api) -> dict[str, tuple[str, ...]]:
     return imports
 
 
+def black_docstring(body: str) -> str:
+    """A class docstring's body (docstring_body) as black leaves it: the indentation its
+    lines after the first share is black's to drop (black.strings.fix_docstring), so it
+    is dropped here, and black has nothing to do. (The strings after the fields are no
+    docstrings to black: it leaves them as they are.)"""
+    lines = body.split("\n")
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines[1:] if line.strip()]
+    shared = min(indents, default=0)
+    if not shared:
+        return body
+    return "\n".join([lines[0], *(line[shared:] for line in lines[1:])])
+
+
 def field_doc(field: Field) -> str:
     notes = [c.message or f"{c.keyword}: {c.value}" for c in field.constraints]
     text = field.description
     if notes:
         text += "\n\nAPI server rules: " + "; ".join(notes) + "."
-    return docstring_body(text)
+    return docstring_body(text)  # an attribute's string, not a docstring: black leaves it
 
 
 def field_names(api: Api) -> dict[str, str]:
@@ -98,7 +111,7 @@ def docs_data(api: Api) -> defaultdict[str, dict[str, Any]]:
     data: defaultdict[str, dict[str, Any]] = defaultdict(dict)
     for model in api.models:
         data[str(model.name)] = {
-            "apigen_doc": docstring_body(model.description),
+            "apigen_doc": black_docstring(docstring_body(model.description)),
             "apigen_field_docs": {f.json_name: doc for f in model.fields if (doc := field_doc(f))},
         }
     return data

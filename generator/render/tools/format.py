@@ -219,6 +219,12 @@ def split_blocks(source: str) -> list[str]:
     except SyntaxError:
         return [source]  # black says what is wrong with it
     lines = source.splitlines(keepends=True)
+    starts = [*block_starts(tree, lines), len(lines)]
+    return ["".join(lines[a:b]) for a, b in pairwise(starts) if b > a]
+
+
+def block_starts(tree: ast.Module, lines: list[str]) -> list[int]:
+    """The line indexes `split_blocks` cuts `lines` (of the module `tree`) before; 0 first."""
     starts = [0]
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
@@ -231,9 +237,9 @@ def split_blocks(source: str) -> list[str]:
             above -= 1
         if lines[above].lstrip().startswith("#"):
             continue
-        starts.append(index)
-    starts.append(len(lines))
-    return ["".join(lines[a:b]) for a, b in pairwise(starts) if b > a]
+        if index > starts[-1]:
+            starts.append(index)
+    return starts
 
 
 def join_blocks(blocks: list[str]) -> str:
@@ -294,6 +300,17 @@ class Formatter:
         ]
         if len(parts) == 1 and runs[0][1]:
             return parts[0]
+        return lambda: join_blocks([part() for part in parts])
+
+    def submit_blocks(self, blocks: list[tuple[str, bool]], filename: str) -> Callable[[], str]:
+        """black's output for the file made of `blocks` (split_blocks' pieces): a block
+        marked True is black's text already (its producer vouches); the others need black."""
+        if any(has_directive(text) for text, _ in blocks):
+            return self._submit(join_blocks([text for text, _ in blocks]), filename)
+        runs = self._runs([text for text, _ in blocks], [not ok for _, ok in blocks])
+        parts = [
+            self._submit(text, filename) if needs else (lambda t=text: t) for text, needs in runs
+        ]
         return lambda: join_blocks([part() for part in parts])
 
     @staticmethod
