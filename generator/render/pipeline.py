@@ -24,7 +24,7 @@ from generator.render.tools.dcg import STEP as MODELS_STEP
 from generator.render.tools.dcg import warm_up
 from generator.render.tools.early import EarlyWorker, worth_forking
 from generator.render.tools.format import Formatter, fix_imports
-from generator.spec.load import load_spec, read_bytes
+from generator.spec.load import check_local_refs, load_spec, read_bytes
 from generator.spec.slice import slice_kinds
 from generator.spec.sourcemap import relocate, source_pointers
 from generator.spec.validate import validate_document
@@ -41,6 +41,19 @@ def build_api(target: Target) -> Api:
     The target's overlay applies first, then each extension's, in order; the
     `.proto` is the target's, else its extension's.
     """
+    api, verdict = build_api_deferred(target)
+    verdict()
+    return api
+
+
+def build_api_deferred(
+    target: Target, pool: Formatter | None = None
+) -> tuple[Api, Callable[[], None]]:
+    """`build_api`, with the validator's verdict for later: with `pool`, the slice is
+    validated in one of its workers while this process lowers it (and renders); the
+    callable returned raises the validator's error, and must be called before anything
+    made from the IR is used. An error of lowering waits for the verdict: a document
+    the validator refuses is reported as such."""
     extensions = target_extensions(target)
     check_applies(extensions, target.kinds, f"target {target.name}")
     spec = load_spec(target.spec)
@@ -57,8 +70,23 @@ def build_api(target: Target) -> Api:
             overlay_hash.update(overlay_bytes)
     sliced = slice_kinds(document, target.kinds, target.group_version, spec.source)
     pointers = source_pointers(sliced.renames, spec.original_version == "2.0")
+
+    def relocated(check: Callable[[], None]) -> Callable[[], None]:
+        def verdict() -> None:
+            try:
+                check()
+            except ApigenError as error:
+                raise relocate(error, pointers) from None
+
+        return verdict
+
+    if pool is None:
+        verdict = relocated(lambda: validate_document(sliced.document, spec.source))
+        verdict()
+    else:
+        check_local_refs(sliced.document, spec.source)  # here, before anything reads it
+        verdict = relocated(pool.run(validate_document, sliced.document, spec.source))
     try:
-        validate_document(sliced.document, spec.source)
         api = lower(
             sliced.document,
             sliced.roots,
@@ -71,6 +99,7 @@ def build_api(target: Target) -> Api:
             source_pointers=pointers,
         )
     except ApigenError as error:  # name the pointer in the user's file, not the slice's
+        verdict()
         raise relocate(error, pointers) from None
     protos = [target.proto] if target.proto is not None else []
     protos += [e.proto_path for e in extensions if e.proto_path is not None]
@@ -83,7 +112,7 @@ def build_api(target: Target) -> Api:
         )
 
         api = replace(api, proto_descriptor_set=compile_descriptor_set(protos[0]))
-    return api
+    return api, verdict
 
 
 def render_files(
@@ -146,11 +175,18 @@ def generate(target: Target) -> dict[Path, str]:
     with EarlyWorker(warm_up) if early else nullcontext() as worker, Formatter() as formatter:
         if early:
             formatter.warm()
-        return render_files(
-            build_api(target),
-            target.templates,
-            target.artifacts,
-            target_extensions(target),
-            models_worker=worker,
-            formatter=formatter,
-        )
+        api, verdict = build_api_deferred(target, formatter if early else None)
+        try:
+            files = render_files(
+                api,
+                target.templates,
+                target.artifacts,
+                target_extensions(target),
+                models_worker=worker,
+                formatter=formatter,
+            )
+        except ApigenError:
+            verdict()  # the document's own problem first
+            raise
+        verdict()
+        return files

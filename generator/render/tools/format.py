@@ -40,6 +40,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 from itertools import pairwise
 from types import TracebackType
+from typing import Any
 
 from generator.errors import ApigenError
 from generator.render.cache import lookup, memo_text
@@ -92,6 +93,14 @@ def _format_in_worker(source: str, filename: str) -> tuple[str, str | None]:
 
 def _import_black() -> None:
     importlib.import_module("black")
+
+
+def _call(function: Callable[..., Any], arguments: tuple[Any, ...]) -> tuple[bool, Any]:
+    """`function(*arguments)` in a worker: (True, result) or (False, an ApigenError's parts)."""
+    try:
+        return True, function(*arguments)
+    except ApigenError as error:  # it pickles without its source: send the parts
+        return False, (error.message, error.source, error.pointer)
 
 
 def pool_size() -> int:
@@ -275,6 +284,23 @@ class Formatter:
         """Start a worker now and have it import black (a cold run's models need it)."""
         if self._workers:
             self._start().submit(_import_black)
+
+    def run(self, function: Callable[..., Any], *arguments: Any) -> Callable[[], Any]:
+        """`function(*arguments)` in a worker (here without one); its result from the
+        callable returned, which raises an ApigenError raised there."""
+        if not self._workers:
+            value = function(*arguments)
+            return lambda: value
+        future = self._start().submit(_call, function, arguments)
+
+        def result() -> Any:
+            ok, value = future.result()
+            if not ok:
+                message, source, at = value
+                raise ApigenError(message, source=source, pointer=at)
+            return value
+
+        return result
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
