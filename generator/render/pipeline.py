@@ -165,17 +165,23 @@ def _render_files(
     return {Path(artifact.path): texts[artifact.path]() for artifact in chosen}
 
 
+# Models above which a cold run imports black early: a small package's files are all
+# black's output already (black-stable templates, tools/models_print.py), a large one's
+# have a few blocks the templates cannot vouch for.
+WARM_BLACK_ABOVE = 40
+
+
 def generate(target: Target) -> dict[Path, str]:
     """Every file of the package, by path relative to the package folder.
 
-    On a cold run, two forked processes start first: one imports
-    datamodel-code-generator and one black while this one loads, slices, validates
-    and lowers the spec (generator.render.tools.early); both are idle otherwise."""
+    On a cold run a forked process starts first and warms datamodel-code-generator up
+    while this one loads, slices and lowers the spec (generator.render.tools.early),
+    and the slice is validated in black's pool meanwhile; a warm run forks neither."""
     early = "models" in target.artifacts and worth_forking(MODELS_STEP)
     with EarlyWorker(warm_up) if early else nullcontext() as worker, Formatter() as formatter:
-        if early:
-            formatter.warm()
         api, verdict = build_api_deferred(target, formatter if early else None)
+        if early and len(api.models) > WARM_BLACK_ABOVE:
+            formatter.warm()  # a large slice has a few blocks black must format
         try:
             files = render_files(
                 api,

@@ -202,7 +202,16 @@ def models_source(
     arguments = (source_name, schema, docs, aliases, header, templates)
     key = models_key(*arguments)
     source = memo_text(STEP, TOOLS, key, lambda: run_datamodel_codegen(*arguments))
-    return fix_imports(split_aliases(source), "models.py")
+    return fix_imports(future_import_apart(split_aliases(source)), "models.py")
+
+
+def future_import_apart(source: str) -> str:
+    """datamodel-code-generator puts `from __future__` straight under the header's module
+    docstring; black puts one blank line between them, and so does this."""
+    at = source.find('"""\nfrom __future__ import ')
+    if at < 0 or source.count('"""', 0, at) != 1:  # not the close of the module docstring
+        return source
+    return source[: at + 4] + "\n" + source[at + 4 :]
 
 
 def split_aliases(source: str) -> str:

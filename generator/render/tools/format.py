@@ -151,7 +151,7 @@ def unvouched(source: str) -> str | None:
     lines = source.split("\n")
     doc_indent: int | None = None  # the indentation of an open docstring
     doc_lines: list[str] = []
-    for line in lines:
+    for number, line in enumerate(lines):
         if line != line.rstrip():
             return "trailing whitespace"
         quotes = line.count(_DOC_QUOTES)
@@ -175,6 +175,8 @@ def unvouched(source: str) -> str | None:
             doc_indent = len(line) - len(stripped)
             body = stripped[3:]
             if quotes == 2:  # a one-line docstring
+                if doc_indent == 0 and not _one_blank_line_after(lines, number):
+                    return "not one blank line after a module docstring"
                 inner = body[:-3]
                 if (
                     not body.endswith(_DOC_QUOTES)
@@ -204,10 +206,24 @@ def unvouched(source: str) -> str | None:
         content = [text for text in doc_lines if text]
         if content and min(len(text) - len(text.lstrip()) for text in content) != doc_indent:
             return "a docstring black would re-indent"
+        if doc_indent == 0 and not _one_blank_line_after(lines, number):
+            return "not one blank line after a module docstring"
         doc_indent = None
     if doc_indent is not None:
         return "an unclosed docstring"
     return None
+
+
+def _one_blank_line_after(lines: list[str], number: int) -> bool:
+    """black puts one blank line after a module docstring, two before a def or class:
+    the blank lines after line `number` are those."""
+    blank = 0
+    while number + 1 + blank < len(lines) and lines[number + 1 + blank] == "":
+        blank += 1
+    if number + 1 + blank >= len(lines):  # the end: joined blocks get two before a def
+        return True
+    definition = lines[number + 1 + blank].startswith(("def ", "class ", "async ", "@"))
+    return blank == (2 if definition else 1)
 
 
 def _doc_ends_ok(text: str, first: bool) -> bool:

@@ -7,8 +7,8 @@ docstring, then fields (`name: T = Field(...)`, `name: T = None`, ...), each wit
 its docstring. `print_blocks` prints each such class from its syntax tree the way
 black does (double quotes, a blank line after the class docstring, black's layout of
 the `Field(...)` call), keeping the docstrings' text as apigen's template wrote it;
-anything else (the import block, a class of another shape, an expression outside the
-small subset below, a line that does not fit) is handed on marked for black, and the
+anything else (a class of another shape, an expression outside the small subset below,
+a line that does not fit, a wrapped import) is handed on marked for black, and the
 pipeline runs black over the marked blocks only (tests/test_black_stable.py compares
 the result with black over the whole file).
 """
@@ -166,5 +166,13 @@ def print_blocks(source: str) -> list[tuple[str, bool]]:
                 continue
             except Unprintable:
                 pass
-        blocks.append((text, False))
+        blocks.append((text, start == 0 and header_is_blacks(text)))
     return blocks
+
+
+def header_is_blacks(text: str) -> bool:
+    """The module's head (apigen's header template, then the imports ruff put in order) is
+    black's when `unvouched` finds nothing and no import is wrapped in parentheses."""
+    return unvouched(text.rstrip("\n") + "\n") is None and not any(
+        line.startswith(("from ", "import ")) and "(" in line for line in text.split("\n")
+    )
