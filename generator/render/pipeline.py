@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from generator import __version__
@@ -49,13 +50,26 @@ def build_api(target: Target) -> Api:
 def build_api_deferred(
     target: Target, pool: Formatter | None = None
 ) -> tuple[Api, Callable[[], None]]:
-    """`build_api`, with the validator's verdict for later: with `pool`, the slice is
-    validated in one of its workers while this process lowers it (and renders); the
+    """`build_api`, with the validator's verdict for later: with `pool`, the `.proto` is
+    compiled and the slice validated in its workers while this process loads and lowers
+    the spec (and renders); the
     callable returned raises the validator's error, and must be called before anything
     made from the IR is used. An error of lowering waits for the verdict: a document
     the validator refuses is reported as such."""
     extensions = target_extensions(target)
     check_applies(extensions, target.kinds, f"target {target.name}")
+    protos = [target.proto] if target.proto is not None else []
+    protos += [e.proto_path for e in extensions if e.proto_path is not None]
+    descriptor_set: Callable[[], bytes] | None = None
+    if len(protos) == 1:
+        from generator.render.tools.proto import (
+            compile_descriptor_set,  # only targets with a .proto need it
+        )
+
+        if pool is None:
+            descriptor_set = partial(compile_descriptor_set, protos[0])
+        else:  # protoc in a worker while the spec loads; its error, if any, comes last
+            descriptor_set = pool.run(compile_descriptor_set, protos[0])
     spec = load_spec(target.spec)
     document = spec.document
     overlays = [target.overlay] if target.overlay is not None and target.overlay.is_file() else []
@@ -101,17 +115,11 @@ def build_api_deferred(
     except ApigenError as error:  # name the pointer in the user's file, not the slice's
         verdict()
         raise relocate(error, pointers) from None
-    protos = [target.proto] if target.proto is not None else []
-    protos += [e.proto_path for e in extensions if e.proto_path is not None]
     if len(protos) > 1:
         names = ", ".join(str(p) for p in protos)
         raise ApigenError(f"one .proto per package, and it has {names}", source=str(target.spec))
-    if protos:
-        from generator.render.tools.proto import (
-            compile_descriptor_set,  # only targets with a .proto need it
-        )
-
-        api = replace(api, proto_descriptor_set=compile_descriptor_set(protos[0]))
+    if descriptor_set is not None:
+        api = replace(api, proto_descriptor_set=descriptor_set())
     return api, verdict
 
 
