@@ -51,7 +51,8 @@ def run_protoc(proto: Path) -> bytes:
                 "protoc could not compile it (see the message above)", source=str(proto)
             )
         descriptor_set = _file_descriptor_set(out.read_bytes())
-    return descriptor_set.SerializeToString(deterministic=True)
+    serialized: bytes = descriptor_set.SerializeToString(deterministic=True)
+    return serialized
 
 
 def message_names(descriptor_set: bytes) -> list[str]:
