@@ -1,5 +1,5 @@
 """`apigen generate` and `apigen check`, whole processes, beside the generators users
-would pick instead, all fed the same spec.
+would pick instead, all fed the same spec (docs/bench.md: what a cold run does now).
 
 The goal peer is datamodel-code-generator's CLI, which writes models alone; apigen
 writes every artifact of ARTIFACTS (models, validators, client, server). The other
@@ -154,7 +154,8 @@ def generate_rows(outcomes: Outcomes, artifact_count: int) -> list[dict[str, Any
         "check": "check regenerates in memory and compares with an unchanged tree",
     }
     cache_notes = {
-        "cold": "APIGEN_NO_CACHE=1: black, datamodel-code-generator, the validator and protoc all run",
+        "cold": "APIGEN_NO_CACHE=1: datamodel-codegen, the validator and protoc all run; black only"
+        " over blocks the printed text cannot vouch for (none in this package)",
         "warm": "their results come from apigen's content-addressed cache (same bytes)",
     }
     # check never reads the cache (its verdict rests on a fresh run, docs/safety.md), so a

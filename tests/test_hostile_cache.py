@@ -31,20 +31,20 @@ def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def test_a_line_appended_to_a_black_entry_never_reaches_server_py(
+def test_a_line_appended_to_an_import_fix_entry_never_reaches_client_py(
     cache_folder: Path, tmp_path: Path
 ) -> None:
     first = tmp_path / "first" / "authentication_k8s_io_v1"
     assert run_apigen("generate", "--out", first).returncode == 0
-    server = (first / "server.py").read_bytes()
-    poisoned = [p for p in entries(cache_folder, "black") if entry_content(p) == server]
+    client = (first / "client.py").read_bytes()
+    poisoned = [p for p in entries(cache_folder, "ruff-imports") if entry_content(p) == client]
     assert len(poisoned) == 1
     with poisoned[0].open("ab") as handle:
         handle.write(POISON)
     second = tmp_path / "second" / "authentication_k8s_io_v1"
     assert run_apigen("generate", "--out", second).returncode == 0
-    assert (second / "server.py").read_bytes() == server
-    assert entry_content(poisoned[0]) == server  # the bad entry was replaced by a good one
+    assert (second / "client.py").read_bytes() == client
+    assert entry_content(poisoned[0]) == client  # the bad entry was replaced by a good one
     check = run_apigen("check", "--out", second)
     assert check.returncode == 0 and "up to date" in check.stdout
 
@@ -53,19 +53,20 @@ def test_check_says_differs_even_when_cache_and_package_agree_on_a_lie(
     cache_folder: Path, tmp_path: Path
 ) -> None:
     """Even an entry forged with the cache's own secret (someone who can read it)
-    does not make check call a tampered package up to date: check reads no entry."""
+    does not make check call a tampered package up to date: check reads no entry.
+    (client.py is black-stable: the import fix's entry is the file, black runs on none.)"""
     package = tmp_path / "out" / "authentication_k8s_io_v1"
     assert run_apigen("generate", "--out", package).returncode == 0
-    server = (package / "server.py").read_bytes()
-    [entry] = [p for p in entries(cache_folder, "black") if entry_content(p) == server]
+    client = (package / "client.py").read_bytes()
+    [entry] = [p for p in entries(cache_folder, "ruff-imports") if entry_content(p) == client]
     secret = (cache_folder / cache.SECRET_NAME).read_bytes()
-    lie = server + POISON
+    lie = client + POISON
     tag = cache.entry_tag(secret, entry.name, lie)
     entry.write_bytes(cache.ENTRY_MAGIC + tag + b"\n" + lie)
-    (package / "server.py").write_bytes(lie)
+    (package / "client.py").write_bytes(lie)
     check = run_apigen("check", "--out", package)
     assert check.returncode == 1, check.stdout + check.stderr
-    assert f"changed: {package / 'server.py'}" in check.stdout
+    assert f"changed: {package / 'client.py'}" in check.stdout
     assert "pwned" in check.stdout  # shown as the difference
 
 

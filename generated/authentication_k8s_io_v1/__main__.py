@@ -397,7 +397,7 @@ def _add_review_token(commands: argparse._SubParsersAction[Any]) -> None:
     command = commands.add_parser(
         "review-token",
         help="ask the API server who a bearer token belongs to (TokenReview)",
-        description="Create a TokenReview and print it; exit 1 when the token is not authenticated.",
+        description="Create a TokenReview and print it; exit 1 if the token is not authenticated.",
     )
     command.add_argument("token", metavar="TOKEN", help="the bearer token to review")
     command.add_argument(

@@ -25,7 +25,10 @@ from generator.render.contexts.server import (
 from generator.render.contexts.validators import ValidatorsContext, validators_context
 from generator.render.header import python_header
 from generator.render.templates import extension_source, render_template, runtime_source
-from generator.render.tools.dcg import base_imports, render_models
+from generator.render.tools.dcg import base_imports
+from generator.render.tools.dcg import start_models as start_models_source
+from generator.render.tools.early import EarlyWorker
+from generator.render.tools.models_print import print_blocks
 
 ContextFn = Callable[[Api], dict[str, Any]]
 
@@ -35,6 +38,8 @@ class RenderInput:
     api: Api
     user_templates: Path | None = None
     extensions: tuple[Extension, ...] = ()  # what the target turned on (generator.extensions)
+    # A process that has imported datamodel-code-generator for the models (tools/early.py).
+    models_worker: EarlyWorker | None = None
 
 
 ArtifactGroup = Literal["package", "models", "validators", "client", "server"]
@@ -48,6 +53,26 @@ class Artifact:
     python: bool = True  # formatted with black
     fix_imports: bool = False  # import block put in order by ruff first
     when: Callable[[RenderInput], bool] | None = None  # None: always; else only if it says so
+    # Its built-in template prints black's output (generator.render.tools.format): black
+    # runs only over what `unvouched` finds a reason in, unless a user template replaces it.
+    black_stable: bool = False
+    # Started before the other artifacts render, finished after: its text from the callable.
+    start: Callable[[RenderInput], Callable[[], str]] | None = None
+    # Its text cut into top-level blocks, each marked when it is black's output already
+    # (tools/models_print.py): black runs over the others only.
+    blocks: Callable[[str], list[tuple[str, bool]]] | None = None
+
+
+def user_overrides(given: RenderInput) -> bool:
+    """The target's own templates replace some of apigen's (beyond models/, which
+    datamodel-code-generator renders and black always formats)."""
+    folder = given.user_templates
+    if folder is None or not folder.is_dir():
+        return False
+    return any(
+        path.is_file() and path.relative_to(folder).parts[0] != "models"
+        for path in folder.rglob("*")
+    )
 
 
 def no_context(api: Api) -> dict[str, Any]:
@@ -154,7 +179,7 @@ def extension_artifacts(extensions: tuple[Extension, ...]) -> tuple[Artifact, ..
     )
 
 
-def models(given: RenderInput) -> str:
+def start_models(given: RenderInput) -> Callable[[], str]:
     header = render_template(
         "models/header.py.jinja",
         {
@@ -164,23 +189,38 @@ def models(given: RenderInput) -> str:
         },
         given.user_templates,
     )
-    return render_models(given.api, header, given.user_templates)
+    return start_models_source(given.api, header, given.user_templates, given.models_worker)
+
+
+def models(given: RenderInput) -> str:
+    return start_models(given)()
 
 
 ARTIFACTS: tuple[Artifact, ...] = (
     Artifact(
-        "__init__.py", "package", from_template("package/__init__.py.jinja"), fix_imports=True
+        "__init__.py",
+        "package",
+        from_template("package/__init__.py.jinja"),
+        fix_imports=True,
+        black_stable=True,
     ),
     Artifact("_base.py", "package", runtime("_base.py"), python=False),
-    Artifact("models.py", "models", models, fix_imports=True),
+    # Its imports are put in order where it renders (tools/dcg.py), maybe in the early process.
+    Artifact("models.py", "models", models, start=start_models, blocks=print_blocks),
     Artifact("_types.py", "models", runtime("_types.py"), python=False),
     Artifact(
         "validators.py",
         "validators",
         from_typed_template("validators/validators.py.jinja", _validators),
+        black_stable=True,
     ),
     Artifact("_resource.py", "package", runtime("_resource.py"), python=False),
-    Artifact("_api.py", "server", from_typed_template("server/_api.py.jinja", _server)),
+    Artifact(
+        "_api.py",
+        "server",
+        from_typed_template("server/_api.py.jinja", _server),
+        black_stable=True,
+    ),
     Artifact("_auth.py", "server", runtime("_auth.py"), python=False),
     Artifact("_apierrors.py", "server", runtime("_apierrors.py"), python=False),
     Artifact("_apply.py", "server", runtime("_apply.py"), python=False, when=_has_store),
@@ -191,7 +231,12 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("_openapi.py", "server", runtime("_openapi.py"), python=False),
     Artifact("_patch.py", "server", runtime("_patch.py"), python=False),
     Artifact("_persist.py", "server", runtime("_persist.py"), python=False, when=_has_store),
-    Artifact("_proto.py", "server", from_typed_template("server/_proto.py.jinja", _proto)),
+    Artifact(
+        "_proto.py",
+        "server",
+        from_typed_template("server/_proto.py.jinja", _proto),
+        black_stable=True,
+    ),
     Artifact("_protobuf.py", "server", runtime("_protobuf.py"), python=False, when=_has_protobuf),
     Artifact("_rbac.py", "server", runtime("_rbac.py"), python=False),
     Artifact("_selectors.py", "server", runtime("_selectors.py"), python=False, when=_has_store),
@@ -202,15 +247,30 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("_verbs.py", "server", runtime("_verbs.py"), python=False),
     Artifact("_watch.py", "server", runtime("_watch.py"), python=False, when=_has_store),
     Artifact("_wire.py", "server", runtime("_wire.py"), python=False),
-    Artifact("server.py", "server", from_typed_template("server/server.py.jinja", _server)),
-    Artifact("client.py", "client", client_template("client/client.py.jinja"), fix_imports=True),
+    Artifact(
+        "server.py",
+        "server",
+        from_typed_template("server/server.py.jinja", _server),
+        black_stable=True,
+    ),
+    Artifact(
+        "client.py",
+        "client",
+        client_template("client/client.py.jinja"),
+        fix_imports=True,
+        black_stable=True,
+    ),
     Artifact("_connection.py", "client", runtime("_connection.py"), python=False),
     Artifact("_errors.py", "client", runtime("_errors.py"), python=False),
     Artifact("_rest.py", "client", runtime("_rest.py"), python=False),
     Artifact("_transport.py", "client", runtime("_transport.py"), python=False),
     Artifact("_watch_client.py", "client", runtime("_watch_client.py"), python=False),
     Artifact(
-        "__main__.py", "client", client_template("client/__main__.py.jinja"), fix_imports=True
+        "__main__.py",
+        "client",
+        client_template("client/__main__.py.jinja"),
+        fix_imports=True,
+        black_stable=True,
     ),
     Artifact("py.typed", "package", lambda given: "", python=False),
 )

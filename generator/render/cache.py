@@ -62,6 +62,11 @@ def untrusted() -> Iterator[None]:
         _READS_ALLOWED.reset(token)
 
 
+def reads_allowed() -> bool:
+    """False within `untrusted()`."""
+    return _READS_ALLOWED.get()
+
+
 @cache
 def tool_version(distribution: str) -> str:
     """The installed version of a tool; part of every key that uses it."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from generator import __version__
@@ -18,9 +20,12 @@ from generator.errors import ApigenError
 from generator.extensions import Extension, check_applies, resolve_extensions
 from generator.ir.lower import lower
 from generator.ir.model import Api
-from generator.render.artifacts import ARTIFACTS, RenderInput, extension_artifacts
+from generator.render.artifacts import ARTIFACTS, RenderInput, extension_artifacts, user_overrides
+from generator.render.tools.dcg import STEP as MODELS_STEP
+from generator.render.tools.dcg import warm_up
+from generator.render.tools.early import EarlyWorker, worth_forking
 from generator.render.tools.format import Formatter, fix_imports
-from generator.spec.load import load_spec, read_bytes
+from generator.spec.load import check_local_refs, load_spec, read_bytes
 from generator.spec.slice import slice_definitions, slice_kinds
 from generator.spec.sourcemap import relocate, source_pointers
 from generator.spec.validate import validate_document
@@ -37,8 +42,34 @@ def build_api(target: Target) -> Api:
     The target's overlay applies first, then each extension's, in order; the
     `.proto` is the target's, else its extension's.
     """
+    api, verdict = build_api_deferred(target)
+    verdict()
+    return api
+
+
+def build_api_deferred(
+    target: Target, pool: Formatter | None = None
+) -> tuple[Api, Callable[[], None]]:
+    """`build_api`, with the validator's verdict for later: with `pool`, the `.proto` is
+    compiled and the slice validated in its workers while this process loads and lowers
+    the spec (and renders); the
+    callable returned raises the validator's error, and must be called before anything
+    made from the IR is used. An error of lowering waits for the verdict: a document
+    the validator refuses is reported as such."""
     extensions = target_extensions(target)
     check_applies(extensions, target.kinds, f"target {target.name}")
+    protos = [target.proto] if target.proto is not None else []
+    protos += [e.proto_path for e in extensions if e.proto_path is not None]
+    descriptor_set: Callable[[], bytes] | None = None
+    if len(protos) == 1:
+        from generator.render.tools.proto import (
+            compile_descriptor_set,  # only targets with a .proto need it
+        )
+
+        if pool is None:
+            descriptor_set = partial(compile_descriptor_set, protos[0])
+        else:  # protoc in a worker while the spec loads; its error, if any, comes last
+            descriptor_set = pool.run(compile_descriptor_set, protos[0])
     spec = load_spec(target.spec)
     document = spec.document
     overlays = [target.overlay] if target.overlay is not None and target.overlay.is_file() else []
@@ -57,8 +88,23 @@ def build_api(target: Target) -> Api:
         else slice_kinds(document, target.kinds, target.group_version, spec.source)
     )
     pointers = source_pointers(sliced.renames, spec.original_version == "2.0")
+
+    def relocated(check: Callable[[], None]) -> Callable[[], None]:
+        def verdict() -> None:
+            try:
+                check()
+            except ApigenError as error:
+                raise relocate(error, pointers) from None
+
+        return verdict
+
+    if pool is None:
+        verdict = relocated(lambda: validate_document(sliced.document, spec.source))
+        verdict()
+    else:
+        check_local_refs(sliced.document, spec.source)  # here, before anything reads it
+        verdict = relocated(pool.run(validate_document, sliced.document, spec.source))
     try:
-        validate_document(sliced.document, spec.source)
         api = lower(
             sliced.document,
             sliced.roots,
@@ -71,19 +117,14 @@ def build_api(target: Target) -> Api:
             source_pointers=pointers,
         )
     except ApigenError as error:  # name the pointer in the user's file, not the slice's
+        verdict()
         raise relocate(error, pointers) from None
-    protos = [target.proto] if target.proto is not None else []
-    protos += [e.proto_path for e in extensions if e.proto_path is not None]
     if len(protos) > 1:
         names = ", ".join(str(p) for p in protos)
         raise ApigenError(f"one .proto per package, and it has {names}", source=str(target.spec))
-    if protos:
-        from generator.render.tools.proto import (
-            compile_descriptor_set,  # only targets with a .proto need it
-        )
-
-        api = replace(api, proto_descriptor_set=compile_descriptor_set(protos[0]))
-    return api
+    if descriptor_set is not None:
+        api = replace(api, proto_descriptor_set=descriptor_set())
+    return api, verdict
 
 
 def render_files(
@@ -91,46 +132,79 @@ def render_files(
     user_templates: Path | None = None,
     groups: tuple[str, ...] = ("models", "validators", "client", "server"),
     extensions: tuple[Extension, ...] = (),
+    *,
+    models_worker: EarlyWorker | None = None,
+    formatter: Formatter | None = None,
 ) -> dict[Path, str]:
     """render -> format, for every artifact of the chosen groups (package files always),
-    the extensions' files included."""
+    the extensions' files included. `models_worker` and `formatter` are what `generate`
+    started early; without them the models render here and black's pool starts on use."""
     try:
-        return _render_files(api, user_templates, groups, extensions)
+        with nullcontext(formatter) if formatter else Formatter() as chosen_formatter:
+            given = RenderInput(api, user_templates, extensions, models_worker)
+            return _render_files(given, groups, chosen_formatter)
     except ApigenError as error:
         raise relocate(error, api.source_pointers) from None
 
 
 def _render_files(
-    api: Api,
-    user_templates: Path | None,
-    groups: tuple[str, ...],
-    extensions: tuple[Extension, ...],
+    given: RenderInput, groups: tuple[str, ...], formatter: Formatter
 ) -> dict[Path, str]:
-    given = RenderInput(api=api, user_templates=user_templates, extensions=extensions)
     chosen = [
         artifact
-        for artifact in (*ARTIFACTS, *extension_artifacts(extensions))
+        for artifact in (*ARTIFACTS, *extension_artifacts(given.extensions))
         if (artifact.group == "package" or artifact.group in groups)
         and (artifact.when is None or artifact.when(given))
     ]
     # datamodel-code-generator renders the models, the slowest step but black: render
     # them last, so that black formats the other files meanwhile in the Formatter's pool.
+    # With a models worker, datamodel-code-generator runs there while the others render.
     order = sorted(chosen, key=lambda artifact: artifact.group == "models")
+    started = {a.path: a.start(given) for a in chosen if a.start is not None}
     texts: dict[str, Callable[[], str]] = {}
-    with Formatter() as formatter:
-        for artifact in order:
-            text = artifact.produce(given)
-            if artifact.fix_imports:
-                text = fix_imports(text, artifact.path)
-            if artifact.python:
-                texts[artifact.path] = formatter.submit(text, artifact.path)
-            else:
-                texts[artifact.path] = text.__str__
-        return {Path(artifact.path): texts[artifact.path]() for artifact in chosen}
+    vouched = not user_overrides(given)  # a user's template may print anything
+    for artifact in order:
+        text = started[artifact.path]() if artifact.path in started else artifact.produce(given)
+        if artifact.fix_imports:
+            text = fix_imports(text, artifact.path)
+        if artifact.python and artifact.blocks is not None:
+            texts[artifact.path] = formatter.submit_blocks(artifact.blocks(text), artifact.path)
+        elif artifact.python:
+            stable = artifact.black_stable and vouched
+            texts[artifact.path] = formatter.submit(text, artifact.path, black_stable=stable)
+        else:
+            texts[artifact.path] = text.__str__
+    return {Path(artifact.path): texts[artifact.path]() for artifact in chosen}
+
+
+# Models above which a cold run imports black early: a small package's files are all
+# black's output already (black-stable templates, tools/models_print.py), a large one's
+# have a few blocks the templates cannot vouch for.
+WARM_BLACK_ABOVE = 40
 
 
 def generate(target: Target) -> dict[Path, str]:
-    """Every file of the package, by path relative to the package folder."""
-    return render_files(
-        build_api(target), target.templates, target.artifacts, target_extensions(target)
-    )
+    """Every file of the package, by path relative to the package folder.
+
+    On a cold run a forked process starts first and warms datamodel-code-generator up
+    while this one loads, slices and lowers the spec (generator.render.tools.early),
+    and the slice is validated in black's pool meanwhile; a warm run forks neither."""
+    early = "models" in target.artifacts and worth_forking(MODELS_STEP)
+    with EarlyWorker(warm_up) if early else nullcontext() as worker, Formatter() as formatter:
+        api, verdict = build_api_deferred(target, formatter if early else None)
+        if early and len(api.models) > WARM_BLACK_ABOVE:
+            formatter.warm()  # a large slice has a few blocks black must format
+        try:
+            files = render_files(
+                api,
+                target.templates,
+                target.artifacts,
+                target_extensions(target),
+                models_worker=worker,
+                formatter=formatter,
+            )
+        except ApigenError:
+            verdict()  # the document's own problem first
+            raise
+        verdict()
+        return files

@@ -17,7 +17,8 @@ import jinja2
 from generator.errors import ApigenError
 from generator.extensions import EXTENSION_TEMPLATE_PREFIX
 from generator.extensions import ROOT as EXTENSIONS_ROOT
-from generator.render.text import comment, docstring_body, py_string, wrap
+from generator.render.layout import call, frozenset_constant, py_tuple, strings
+from generator.render.text import comment, docstring_body, py_literal, py_string, wrap
 from generator.resources import runtime_folder, templates_folder
 
 
@@ -41,6 +42,13 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     env.filters["pystr"] = py_string
     env.filters["comment"] = comment
     env.filters["wrap"] = wrap
+    env.filters["pyliteral"] = py_literal
+    # Black's layout of the statements whose length the spec decides (black-stable templates).
+    env.globals["call"] = call
+    env.globals["frozenset_constant"] = frozenset_constant
+    env.globals["strings"] = strings
+    env.filters["py_tuple"] = py_tuple
+    env.filters["rstrip"] = str.rstrip  # a macro's output without its final newline
     return env
 
 

@@ -42,8 +42,31 @@ def escape_for_docstring(text: str) -> str:
 
 
 def py_string(value: str) -> str:
-    """A Python string literal for `value` (black later settles the quotes)."""
-    return repr(value)
+    """A Python string literal for `value`, built by `repr` and quoted as black quotes it.
+
+    black prefers double quotes unless they need more escapes than the single ones
+    (black.strings.normalize_string_quotes); `repr`'s escapes of everything else
+    (backslashes, control characters) are kept as they are, which black also does.
+    """
+    literal = repr(value)
+    if literal[0] == '"':  # repr chose double quotes: the value has ' and no "
+        return literal
+    singles, doubles = value.count("'"), value.count('"')
+    if doubles > singles:  # repr's quotes need fewer escapes: black keeps them
+        return literal
+    body = literal[1:-1].replace("\\'", "'")  # repr escapes no " inside '...'
+    return '"' + body.replace('"', '\\"') + '"'
+
+
+def py_literal(value: object) -> str:
+    """A JSON scalar as a Python literal, printed as black prints it: strings through
+    `py_string`, a float's exponent without `+` (black.numerics writes `1e16`)."""
+    if isinstance(value, str):
+        return py_string(value)
+    text = repr(value)
+    if isinstance(value, float):
+        text = text.replace("e+", "e")
+    return text
 
 
 def comment(text: str) -> str:

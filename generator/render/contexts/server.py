@@ -320,7 +320,8 @@ CHUNK = 72
 
 def string_chunks(text: str) -> tuple[str, ...]:
     """`text` cut into pieces that join back to it, printed as adjacent literals so that
-    no generated line is too long (at least one piece, so "" stays a string)."""
+    no generated line is too long (at least one piece, so "" stays a string). A word
+    longer than a piece (a URL) is cut too, so that black has no line to break."""
     pieces: list[str] = []
     current = ""
     for word in re.split(r"(?<= )", text):  # each word keeps its trailing space
@@ -328,5 +329,8 @@ def string_chunks(text: str) -> tuple[str, ...]:
             pieces.append(current)
             current = ""
         current += word
+        while len(current) > CHUNK:
+            pieces.append(current[:CHUNK])
+            current = current[CHUNK:]
     pieces.append(current)
     return tuple(pieces)

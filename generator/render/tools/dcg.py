@@ -14,13 +14,16 @@ import ast
 import json
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from generator.errors import ApigenError
 from generator.ir.model import Api, Field, Model, TypeRef
-from generator.render.cache import memo_text
+from generator.render.cache import lookup, memo_text
 from generator.render.text import docstring_body
+from generator.render.tools.early import EarlyWorker
+from generator.render.tools.format import fix_imports
 from generator.resources import templates_folder
 
 SCHEMA_REF = "#/components/schemas/"
@@ -67,12 +70,25 @@ def base_imports(api: Api) -> dict[str, tuple[str, ...]]:
     return imports
 
 
+def black_docstring(body: str) -> str:
+    """A class docstring's body (docstring_body) as black leaves it: the indentation its
+    lines after the first share is black's to drop (black.strings.fix_docstring), so it
+    is dropped here, and black has nothing to do. (The strings after the fields are no
+    docstrings to black: it leaves them as they are.)"""
+    lines = body.split("\n")
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines[1:] if line.strip()]
+    shared = min(indents, default=0)
+    if not shared:
+        return body
+    return "\n".join([lines[0], *(line[shared:] for line in lines[1:])])
+
+
 def field_doc(field: Field) -> str:
     notes = [c.message or f"{c.keyword}: {c.value}" for c in field.constraints]
     text = field.description
     if notes:
         text += "\n\nAPI server rules: " + "; ".join(notes) + "."
-    return docstring_body(text)
+    return docstring_body(text)  # an attribute's string, not a docstring: black leaves it
 
 
 def field_names(api: Api) -> dict[str, str]:
@@ -95,7 +111,7 @@ def docs_data(api: Api) -> defaultdict[str, dict[str, Any]]:
     data: defaultdict[str, dict[str, Any]] = defaultdict(dict)
     for model in api.models:
         data[str(model.name)] = {
-            "apigen_doc": docstring_body(model.description),
+            "apigen_doc": black_docstring(docstring_body(model.description)),
             "apigen_field_docs": {f.json_name: doc for f in model.fields if (doc := field_doc(f))},
         }
     return data
@@ -135,20 +151,67 @@ def model_templates(user_templates: Path | None) -> dict[str, str]:
     }
 
 
+STEP = "datamodel-code-generator"
+TOOLS = ("datamodel-code-generator", "pydantic")
+
+
 def render_models(api: Api, header: str, user_templates: Path | None = None) -> str:
-    """models.py source (not yet formatted). `header` must end with the base-class import."""
+    """models.py source (imports in order, not yet formatted). `header` must end with the
+    base-class import."""
+    return start_models(api, header, user_templates)()
+
+
+def start_models(
+    api: Api, header: str, user_templates: Path | None = None, worker: EarlyWorker | None = None
+) -> Callable[[], str]:
+    """`render_models`, later: the callable returned gives its text. With `worker` (which has
+    imported datamodel-code-generator meanwhile) it runs there, unless the cache has it."""
     schema = json.dumps(models_schema(api), sort_keys=True)
     docs = docs_data(api)
     aliases = field_names(api)
     templates = model_templates(user_templates)
-    source = memo_text(
-        "datamodel-code-generator",
-        ["datamodel-code-generator", "pydantic"],
-        [schema, json.dumps(docs, sort_keys=True), json.dumps(aliases, sort_keys=True), header,
-         json.dumps(templates, sort_keys=True)],
-        lambda: run_datamodel_codegen(api.source_name, schema, docs, aliases, header, templates),
-    )  # fmt: skip
-    return split_aliases(source)
+    arguments = (api.source_name, schema, docs, aliases, header, templates)
+    if worker is not None and lookup(STEP, TOOLS, models_key(*arguments)) is None:
+        return cast(Callable[[], str], worker.submit(models_source, *arguments))
+    text = models_source(*arguments)
+    return lambda: text
+
+
+def models_key(
+    source_name: str,
+    schema: str,
+    docs: defaultdict[str, dict[str, Any]],
+    aliases: dict[str, str],
+    header: str,
+    templates: dict[str, str],
+) -> list[str]:
+    return [schema, json.dumps(docs, sort_keys=True), json.dumps(aliases, sort_keys=True), header,
+            json.dumps(templates, sort_keys=True)]  # fmt: skip
+
+
+def models_source(
+    source_name: str,
+    schema: str,
+    docs: defaultdict[str, dict[str, Any]],
+    aliases: dict[str, str],
+    header: str,
+    templates: dict[str, str],
+) -> str:
+    """datamodel-code-generator's output (or its cache entry), with the aliases split and
+    the import block put in order (its header's import comes before its own)."""
+    arguments = (source_name, schema, docs, aliases, header, templates)
+    key = models_key(*arguments)
+    source = memo_text(STEP, TOOLS, key, lambda: run_datamodel_codegen(*arguments))
+    return fix_imports(future_import_apart(split_aliases(source)), "models.py")
+
+
+def future_import_apart(source: str) -> str:
+    """datamodel-code-generator puts `from __future__` straight under the header's module
+    docstring; black puts one blank line between them, and so does this."""
+    at = source.find('"""\nfrom __future__ import ')
+    if at < 0 or source.count('"""', 0, at) != 1:  # not the close of the module docstring
+        return source
+    return source[: at + 4] + "\n" + source[at + 4 :]
 
 
 def split_aliases(source: str) -> str:
@@ -200,6 +263,24 @@ def split_aliases(source: str) -> str:
         done = end
     pieces.append(data[done:])
     return b"".join(pieces).decode("utf-8")
+
+
+WARM_UP_SCHEMA = {
+    "openapi": "3.0.3",
+    "info": {"title": "warm-up", "version": "1"},
+    "paths": {},
+    "components": {
+        "schemas": {"WarmUp": {"type": "object", "properties": {"a": {"type": "string"}}}}
+    },
+}
+
+
+def warm_up() -> None:
+    """datamodel-code-generator run once on a one-class schema, output dropped: what its
+    first run imports and builds is then ready for the real one (tools/early.py)."""
+    header = "# warm-up\nfrom ._base import KubeModel\n"
+    schema = json.dumps(WARM_UP_SCHEMA)
+    run_datamodel_codegen("warm-up", schema, defaultdict(dict), {}, header, model_templates(None))
 
 
 def run_datamodel_codegen(

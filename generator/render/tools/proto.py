@@ -9,8 +9,7 @@ import importlib
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-
-from google.protobuf import descriptor_pb2
+from typing import Any
 
 from generator.errors import ApigenError
 from generator.render.cache import memo
@@ -51,13 +50,14 @@ def run_protoc(proto: Path) -> bytes:
             raise ApigenError(
                 "protoc could not compile it (see the message above)", source=str(proto)
             )
-        descriptor_set = descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())
-    return descriptor_set.SerializeToString(deterministic=True)
+        descriptor_set = _file_descriptor_set(out.read_bytes())
+    serialized: bytes = descriptor_set.SerializeToString(deterministic=True)
+    return serialized
 
 
 def message_names(descriptor_set: bytes) -> list[str]:
     """The full names of the top-level messages, sorted."""
-    files = descriptor_pb2.FileDescriptorSet.FromString(descriptor_set).file
+    files = _file_descriptor_set(descriptor_set).file
     return sorted(
         f"{file.package}.{message.name}" if file.package else message.name
         for file in files
@@ -67,4 +67,12 @@ def message_names(descriptor_set: bytes) -> list[str]:
 
 def file_names(descriptor_set: bytes) -> list[str]:
     """The .proto files the set was compiled from, in order."""
-    return [file.name for file in descriptor_pb2.FileDescriptorSet.FromString(descriptor_set).file]
+    return [file.name for file in _file_descriptor_set(descriptor_set).file]
+
+
+def _file_descriptor_set(data: bytes) -> Any:
+    """The parsed FileDescriptorSet (protobuf imported on use: a target without a .proto,
+    or a warm run's start, needs none of it)."""
+    from google.protobuf import descriptor_pb2
+
+    return descriptor_pb2.FileDescriptorSet.FromString(data)

@@ -1,0 +1,120 @@
+"""A cold run's head start: datamodel-code-generator imported while the spec is read.
+
+A cold `apigen generate` or `apigen check` spends about half a second importing
+datamodel-code-generator before it can write the models, and it can only start
+once the spec is loaded, sliced, validated and lowered. `ModelsWorker` forks a
+process at the start of the pipeline that imports it meanwhile, on the other
+core (it renders a one-class schema: datamodel-code-generator imports most of itself,
+and builds its pydantic classes, on its first run). Once the IR exists the pipeline
+hands it the models' input and renders the Jinja artifacts while it runs. Its result
+is the text `render_models` would give, byte for byte (the same function runs, in
+another process; tests/test_black_stable.py compares them).
+
+It is forked only where it can pay: a machine with two cores or more that can
+fork, and a run whose models do not come from the cache (no cache, `apigen
+check`, which reads none, or a cache without a models entry at all).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from types import TracebackType
+from typing import Any
+
+from generator.errors import ApigenError
+from generator.render.cache import cache_dir, reads_allowed
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on every platform
+        return os.cpu_count() or 1
+
+
+def worth_forking(step: str) -> bool:
+    """Two cores, fork, and no cache entry likely for `step`."""
+    if cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    folder = cache_dir()
+    return folder is None or not reads_allowed() or not (folder / step).is_dir()
+
+
+def _serve(connection: Connection, warm_up: Callable[[], object]) -> None:
+    try:
+        warm_up()
+    except Exception:  # noqa: BLE001, S110 - the call itself reports what is wrong
+        pass
+    try:
+        request = connection.recv()
+    except EOFError:
+        return
+    if request is None:
+        return
+    function, arguments = request
+    try:
+        connection.send((True, function(*arguments)))
+    except ApigenError as error:  # it pickles without its source: send the parts
+        connection.send((False, (error.message, error.source, error.pointer)))
+    except Exception as error:  # noqa: BLE001 - reported in the parent as an ApigenError
+        connection.send((False, (f"{type(error).__name__}: {error}", None, None)))
+
+
+class EarlyWorker:
+    """One forked process that runs `warm_up` (imports, first-use set-up), then one call
+    sent to it.
+
+    `submit(function, *arguments)` returns a callable giving the result (an
+    ApigenError raised there is raised again here). When the block ends it is
+    waited for, or stopped if nothing was asked of it."""
+
+    def __init__(self, warm_up: Callable[[], object]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._connection, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child, warm_up), daemon=True)
+        self._process.start()
+        child.close()
+        self._used = False
+
+    def __enter__(self) -> EarlyWorker:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def submit(self, function: Callable[..., Any], *arguments: Any) -> Callable[[], Any]:
+        if self._used:
+            raise RuntimeError("an EarlyWorker runs one call")
+        self._used = True
+        self._connection.send((function, arguments))
+
+        def result() -> Any:
+            try:
+                ok, value = self._connection.recv()
+            except EOFError:
+                raise ApigenError("the models worker ended without an answer") from None
+            if not ok:
+                message, source, at = value
+                raise ApigenError(message, source=source, pointer=at)
+            return value
+
+        return result
+
+    def close(self) -> None:
+        if self._process.pid is None:
+            return
+        self._connection.close()
+        if not self._used:  # still importing, maybe: nothing it does is needed
+            self._process.terminate()
+        self._process.join(timeout=30)
+        if self._process.is_alive():  # never expected: it answers or ends
+            self._process.terminate()
+            self._process.join()
