@@ -54,12 +54,15 @@ def chosen_target(args: argparse.Namespace) -> Target:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from generator.render.output import check_destination, write_package
-    from generator.render.pipeline import generate
+    from generator.render.tools.early import models_head_start
 
     target = chosen_target(args)
     project_root = project_root_or_none()
     check_destination(target.package_dir, project_root)  # before any work
-    files = generate(target)
+    worker = models_head_start(target.artifacts)  # forked before the pipeline's imports
+    from generator.render.pipeline import generate
+
+    files = generate(target, worker)
     write_package(files, target.package_dir, project_root=project_root)
     print(f"wrote {len(files)} files to {target.package_dir}")
     return EXIT_OK
@@ -68,11 +71,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.render.cache import untrusted
     from generator.render.output import compare_package
-    from generator.render.pipeline import generate
+    from generator.render.tools.early import models_head_start
 
     target = chosen_target(args)
     with untrusted():  # the verdict never rests on a cache entry (docs/safety.md)
-        files = generate(target)
+        worker = models_head_start(target.artifacts)  # forked before the pipeline's imports
+        from generator.render.pipeline import generate
+
+        files = generate(target, worker)
     comparison = compare_package(files, target.package_dir)
     if comparison.equal:
         print(f"{target.package_dir} is up to date")

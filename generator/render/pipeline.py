@@ -21,9 +21,7 @@ from generator.extensions import Extension, check_applies, resolve_extensions
 from generator.ir.lower import lower
 from generator.ir.model import Api
 from generator.render.artifacts import ARTIFACTS, RenderInput, extension_artifacts, user_overrides
-from generator.render.tools.dcg import STEP as MODELS_STEP
-from generator.render.tools.dcg import warm_up
-from generator.render.tools.early import EarlyWorker, worth_forking
+from generator.render.tools.early import EarlyWorker, models_head_start
 from generator.render.tools.format import Formatter, fix_imports
 from generator.spec.load import check_local_refs, load_spec, read_bytes
 from generator.spec.slice import slice_definitions, slice_kinds
@@ -183,14 +181,18 @@ def _render_files(
 WARM_BLACK_ABOVE = 40
 
 
-def generate(target: Target) -> dict[Path, str]:
+def generate(target: Target, models_worker: EarlyWorker | None = None) -> dict[Path, str]:
     """Every file of the package, by path relative to the package folder.
 
     On a cold run a forked process starts first and warms datamodel-code-generator up
     while this one loads, slices and lowers the spec (generator.render.tools.early),
-    and the slice is validated in black's pool meanwhile; a warm run forks neither."""
-    early = "models" in target.artifacts and worth_forking(MODELS_STEP)
-    with EarlyWorker(warm_up) if early else nullcontext() as worker, Formatter() as formatter:
+    and the slice is validated in black's pool meanwhile; a warm run forks neither.
+    `models_worker`: that process, if the caller started it already (the CLI does, with
+    `models_head_start`, before importing this module); it is closed here."""
+    if models_worker is None:
+        models_worker = models_head_start(target.artifacts)
+    early = models_worker is not None
+    with models_worker or nullcontext() as worker, Formatter() as formatter:
         api, verdict = build_api_deferred(target, formatter if early else None)
         if early and len(api.models) > WARM_BLACK_ABOVE:
             formatter.warm()  # a large slice has a few blocks black must format

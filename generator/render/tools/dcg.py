@@ -22,7 +22,7 @@ from generator.errors import ApigenError
 from generator.ir.model import Api, Field, Model, TypeRef
 from generator.render.cache import lookup, memo_text
 from generator.render.text import docstring_body
-from generator.render.tools.early import EarlyWorker
+from generator.render.tools.early import MODELS_STEP, EarlyWorker
 from generator.render.tools.format import fix_imports
 from generator.resources import templates_folder
 
@@ -151,7 +151,7 @@ def model_templates(user_templates: Path | None) -> dict[str, str]:
     }
 
 
-STEP = "datamodel-code-generator"
+STEP = MODELS_STEP
 TOOLS = ("datamodel-code-generator", "pydantic")
 
 

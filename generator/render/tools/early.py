@@ -35,6 +35,23 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+MODELS_STEP = "datamodel-code-generator"  # the models' cache step (tools/dcg.py)
+
+
+def _warm_models() -> None:
+    from generator.render.tools.dcg import warm_up  # in the child: the parent need not wait for it
+
+    warm_up()
+
+
+def models_head_start(artifacts: tuple[str, ...]) -> EarlyWorker | None:
+    """The models process, started now if a cold run's models will need it. The CLI calls
+    this before it imports the pipeline's modules, so the fork comes first of all."""
+    if "models" in artifacts and worth_forking(MODELS_STEP):
+        return EarlyWorker(_warm_models)
+    return None
+
+
 def worth_forking(step: str) -> bool:
     """Two cores, fork, and no cache entry likely for `step`."""
     if cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
