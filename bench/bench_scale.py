@@ -298,29 +298,29 @@ def every_definition_rows(
     largest = [
         f"{name} {run.max_rss_mb:.0f} MB" for name, run in runs.items() if isinstance(run, TreeRun)
     ]
+    both = dict(
+        area=AREA,
+        subject="apigen generate --all-definitions (cold)",
+        peer="datamodel-codegen",
+        higher_is_better=False,
+    )
     return [
         row(
-            area=AREA,
+            **both,
             case="models + validators, every definition of v1.35 (cold)",
-            subject="apigen generate --all-definitions (cold)",
-            peer="datamodel-codegen",
             subject_value=apigen_s,
             peer_value=dcg_s,
             unit="s",
-            higher_is_better=False,
             goal="<= 1.0x",
             goal_ratio=1.0,
             note=note,
         ),
         row(
-            area=AREA,
+            **both,
             case="peak memory, every definition of v1.35",
-            subject="apigen generate --all-definitions (cold)",
-            peer="datamodel-codegen",
             subject_value=apigen_mb,
             peer_value=dcg_mb,
             unit="MB",
-            higher_is_better=False,
             goal="<= 1.2x",
             goal_ratio=1.2,
             note="peak summed PSS of the process tree (black's workers included), sampled "

@@ -60,6 +60,24 @@ def worth_forking(step: str) -> bool:
     return folder is None or not reads_allowed() or not (folder / step).is_dir()
 
 
+def call_outcome(function: Callable[..., Any], arguments: tuple[Any, ...]) -> tuple[bool, Any]:
+    """`function(*arguments)` in a worker process: (True, result) or (False, the parts of
+    the ApigenError it raised; the error pickles without its source, so the parts travel)."""
+    try:
+        return True, function(*arguments)
+    except ApigenError as error:
+        return False, (error.message, error.source, error.pointer)
+
+
+def outcome_value(outcome: tuple[bool, Any]) -> Any:
+    """The result `call_outcome` sent, or its ApigenError raised again here."""
+    ok, value = outcome
+    if not ok:
+        message, source, at = value
+        raise ApigenError(message, source=source, pointer=at)
+    return value
+
+
 def _serve(connection: Connection, warm_up: Callable[[], object]) -> None:
     try:
         warm_up()
@@ -73,11 +91,10 @@ def _serve(connection: Connection, warm_up: Callable[[], object]) -> None:
         return
     function, arguments = request
     try:
-        connection.send((True, function(*arguments)))
-    except ApigenError as error:  # it pickles without its source: send the parts
-        connection.send((False, (error.message, error.source, error.pointer)))
+        outcome = call_outcome(function, arguments)
     except Exception as error:  # noqa: BLE001 - reported in the parent as an ApigenError
-        connection.send((False, (f"{type(error).__name__}: {error}", None, None)))
+        outcome = False, (f"{type(error).__name__}: {error}", None, None)
+    connection.send(outcome)
 
 
 class EarlyWorker:
@@ -115,13 +132,10 @@ class EarlyWorker:
 
         def result() -> Any:
             try:
-                ok, value = self._connection.recv()
+                outcome = self._connection.recv()
             except EOFError:
                 raise ApigenError("the models worker ended without an answer") from None
-            if not ok:
-                message, source, at = value
-                raise ApigenError(message, source=source, pointer=at)
-            return value
+            return outcome_value(outcome)
 
         return result
 

@@ -44,6 +44,7 @@ from typing import Any
 
 from generator.errors import ApigenError
 from generator.render.cache import lookup, memo_text
+from generator.render.tools.early import call_outcome, outcome_value
 
 LINE_LENGTH = 100
 TARGET = "py311"
@@ -93,14 +94,6 @@ def _format_in_worker(source: str, filename: str) -> tuple[str, str | None]:
 
 def _import_black() -> None:
     importlib.import_module("black")
-
-
-def _call(function: Callable[..., Any], arguments: tuple[Any, ...]) -> tuple[bool, Any]:
-    """`function(*arguments)` in a worker: (True, result) or (False, an ApigenError's parts)."""
-    try:
-        return True, function(*arguments)
-    except ApigenError as error:  # it pickles without its source: send the parts
-        return False, (error.message, error.source, error.pointer)
 
 
 def pool_size() -> int:
@@ -307,16 +300,8 @@ class Formatter:
         if not self._workers:
             value = function(*arguments)
             return lambda: value
-        future = self._start().submit(_call, function, arguments)
-
-        def result() -> Any:
-            ok, value = future.result()
-            if not ok:
-                message, source, at = value
-                raise ApigenError(message, source=source, pointer=at)
-            return value
-
-        return result
+        future = self._start().submit(call_outcome, function, arguments)
+        return lambda: outcome_value(future.result())
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
