@@ -10,7 +10,9 @@ import argparse
 import shlex
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.config import (
@@ -21,6 +23,9 @@ from generator.config import (
     project_root_or_none,
 )
 from generator.errors import ApigenError
+
+if TYPE_CHECKING:
+    from generator.render.tools.early import EarlyWorker
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_ERROR = 0, 1, 2
 
@@ -52,17 +57,35 @@ def chosen_target(args: argparse.Namespace) -> Target:
     )
 
 
-def cmd_generate(args: argparse.Namespace) -> int:
-    from generator.render.output import check_destination, write_package
+def target_with_head_start(args: argparse.Namespace) -> tuple[Target, EarlyWorker | None]:
+    """The target, and datamodel-code-generator's warm-up process (generator.render.tools.early)
+    forked before anything else, the target's reading included: nearly every target has
+    models, and for one without the process is closed at once."""
     from generator.render.tools.early import models_head_start
 
-    target = chosen_target(args)
-    project_root = project_root_or_none()
-    check_destination(target.package_dir, project_root)  # before any work
-    worker = models_head_start(target.artifacts)  # forked before the pipeline's imports
-    from generator.render.pipeline import generate
+    worker = models_head_start(("models",))
+    try:
+        target = chosen_target(args)
+    except BaseException:
+        if worker is not None:
+            worker.close()
+        raise
+    if worker is not None and "models" not in target.artifacts:
+        worker.close()
+        worker = None
+    return target, worker
 
-    files = generate(target, worker)
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from generator.render.output import check_destination, write_package
+
+    target, worker = target_with_head_start(args)
+    with worker or nullcontext():  # the pipeline closes it; this, if anything fails before
+        project_root = project_root_or_none()
+        check_destination(target.package_dir, project_root)  # before any work
+        from generator.render.pipeline import generate
+
+        files = generate(target, worker)
     write_package(files, target.package_dir, project_root=project_root)
     print(f"wrote {len(files)} files to {target.package_dir}")
     return EXIT_OK
@@ -71,14 +94,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.render.cache import untrusted
     from generator.render.output import compare_package
-    from generator.render.tools.early import models_head_start
 
-    target = chosen_target(args)
     with untrusted():  # the verdict never rests on a cache entry (docs/safety.md)
-        worker = models_head_start(target.artifacts)  # forked before the pipeline's imports
-        from generator.render.pipeline import generate
+        target, worker = target_with_head_start(args)
+        with worker or nullcontext():
+            from generator.render.pipeline import generate
 
-        files = generate(target, worker)
+            files = generate(target, worker)
     comparison = compare_package(files, target.package_dir)
     if comparison.equal:
         print(f"{target.package_dir} is up to date")

@@ -27,6 +27,7 @@ from starlette.routing import Route
 
 from generator.config import Target, resolve_target
 from generator.ir.naming import (
+    MODEL_ATTRIBUTES,
     class_name,
     is_reserved,
     operation_name,
@@ -289,3 +290,12 @@ def test_reserved_fields_cover_the_base_class(generated_package: ModuleType) -> 
         if not n.startswith("_") and not n.startswith("model_")
     }
     assert missing(own | public_base, "field") == [], "add these to RESERVED_NAMES['field']"
+
+
+def test_model_attributes_cover_the_installed_pydantic() -> None:
+    """MODEL_ATTRIBUTES is written out (the generated names must not depend on the pydantic
+    apigen runs with); a pydantic that adds a public attribute to BaseModel must be caught."""
+    from pydantic import BaseModel
+
+    public = {n for n in dir(BaseModel) if not n.startswith("_")}
+    assert sorted(public - MODEL_ATTRIBUTES) == [], "add these to naming.MODEL_ATTRIBUTES"

@@ -201,17 +201,23 @@ def validator_name(model: str) -> PythonIdentifier:
     return PythonIdentifier(f"validate_{snake_case(model)}")
 
 
-def model_attribute_names() -> frozenset[str]:
-    """The public attributes of pydantic's BaseModel (`schema`, `json`, `copy`, ...),
-    which a generated field must not shadow (JSONSchemaProps has `$schema`)."""
-    from pydantic import BaseModel
-
-    return frozenset(name for name in dir(BaseModel) if not name.startswith("_"))
+# The public attributes of pydantic v2's BaseModel (`schema`, `json`, `copy`, ...), which a
+# generated field must not shadow (JSONSchemaProps has `$schema`). Written out rather than
+# read from pydantic: the generated names must not depend on the pydantic apigen runs with,
+# and lowering need not import it. tests/test_naming.py checks that it covers the installed
+# pydantic's.
+MODEL_ATTRIBUTES = frozenset(
+    """construct copy dict from_orm json model_computed_fields model_config model_construct
+    model_copy model_dump model_dump_json model_extra model_fields model_fields_set
+    model_json_schema model_parametrized_name model_post_init model_rebuild model_validate
+    model_validate_json model_validate_strings parse_file parse_obj parse_raw schema
+    schema_json update_forward_refs validate""".split()
+)
 
 
 def model_field_names(json_names: list[str]) -> list[PythonIdentifier]:
     """`unique_python_names`, with a `_` after a name pydantic's BaseModel already uses."""
-    attributes = model_attribute_names()
+    attributes = MODEL_ATTRIBUTES
     names = [str(n) for n in unique_python_names(json_names)]
     taken = set(names)
     result = []

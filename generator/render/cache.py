@@ -32,7 +32,6 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from generator import __version__
@@ -70,6 +69,8 @@ def reads_allowed() -> bool:
 @cache
 def tool_version(distribution: str) -> str:
     """The installed version of a tool; part of every key that uses it."""
+    from importlib.metadata import PackageNotFoundError, version  # ~20 ms: only for a key
+
     try:
         return version(distribution)
     except PackageNotFoundError:

@@ -18,20 +18,25 @@ from generator.errors import ApigenError
 from generator.extensions import EXTENSION_TEMPLATE_PREFIX
 from generator.extensions import ROOT as EXTENSIONS_ROOT
 from generator.render.layout import call, frozenset_constant, py_tuple, strings
+from generator.render.precompiled import BuiltinLoader
 from generator.render.text import comment, docstring_body, py_literal, py_string, wrap
 from generator.resources import runtime_folder, templates_folder
 
 
 @lru_cache(maxsize=8)
 def environment(user_templates: Path | None = None) -> jinja2.Environment:
-    folders = [str(user_templates)] if user_templates else []
-    folders.append(str(templates_folder()))
+    # A target's own templates first; apigen's own come precompiled (generator.render.precompiled).
+    loaders: list[jinja2.BaseLoader] = (
+        [jinja2.FileSystemLoader(str(user_templates))] if user_templates else []
+    )
+    loaders.append(BuiltinLoader(templates_folder()))
     # An extension's templates are `extensions/<folder>/<file>` (Extension.template_name).
-    extensions = jinja2.PrefixLoader(
-        {EXTENSION_TEMPLATE_PREFIX: jinja2.FileSystemLoader(str(EXTENSIONS_ROOT))}
+    prefix = EXTENSION_TEMPLATE_PREFIX
+    loaders.append(
+        jinja2.PrefixLoader({prefix: BuiltinLoader(EXTENSIONS_ROOT, prefix=prefix + "/")})
     )
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(folders), extensions]),
+        loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

@@ -16,15 +16,17 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from generator.errors import ApigenError
-from generator.ir.model import Api, Field, Model, TypeRef
 from generator.render.cache import lookup, memo_text
 from generator.render.text import docstring_body
 from generator.render.tools.early import MODELS_STEP, EarlyWorker
 from generator.render.tools.format import fix_imports
 from generator.resources import templates_folder
+
+if TYPE_CHECKING:  # the models process imports this module first of all: only what it runs
+    from generator.ir.model import Api, Field, Model, TypeRef
 
 SCHEMA_REF = "#/components/schemas/"
 

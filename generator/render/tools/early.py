@@ -112,6 +112,7 @@ class EarlyWorker:
         self._process.start()
         child.close()
         self._used = False
+        self._closed = False
 
     def __enter__(self) -> EarlyWorker:
         return self
@@ -140,8 +141,9 @@ class EarlyWorker:
         return result
 
     def close(self) -> None:
-        if self._process.pid is None:
+        if self._process.pid is None or self._closed:
             return
+        self._closed = True
         self._connection.close()
         if not self._used:  # still importing, maybe: nothing it does is needed
             self._process.terminate()
