@@ -289,6 +289,8 @@ class Api:
     proto_descriptor_set: bytes = (
         b""  # the target's .proto compiled (generator.render.tools.proto), if any
     )
+    proto_messages: tuple[str, ...] = ()  # its top-level messages' full names, sorted
+    proto_files: tuple[str, ...] = ()  # the .proto files it was compiled from, in order
     kinds: tuple[GroupVersionKind, ...] = ()
     root_models: tuple[ClassName, ...] = ()
     resources: tuple[Resource, ...] = ()

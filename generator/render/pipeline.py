@@ -13,6 +13,7 @@ from contextlib import nullcontext
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.config import Target
@@ -27,6 +28,9 @@ from generator.spec.load import check_local_refs, load_spec, read_bytes
 from generator.spec.slice import slice_definitions, slice_kinds
 from generator.spec.sourcemap import relocate, source_pointers
 from generator.spec.validate import validate_document
+
+if TYPE_CHECKING:
+    from generator.render.tools.proto import CompiledProto
 
 
 def target_extensions(target: Target) -> tuple[Extension, ...]:
@@ -58,16 +62,14 @@ def build_api_deferred(
     check_applies(extensions, target.kinds, f"target {target.name}")
     protos = [target.proto] if target.proto is not None else []
     protos += [e.proto_path for e in extensions if e.proto_path is not None]
-    descriptor_set: Callable[[], bytes] | None = None
+    compiled_proto: Callable[[], CompiledProto] | None = None
     if len(protos) == 1:
-        from generator.render.tools.proto import (
-            compile_descriptor_set,  # only targets with a .proto need it
-        )
+        from generator.render.tools.proto import compile_proto  # only targets with a .proto
 
         if pool is None:
-            descriptor_set = partial(compile_descriptor_set, protos[0])
+            compiled_proto = partial(compile_proto, protos[0])
         else:  # protoc in a worker while the spec loads; its error, if any, comes last
-            descriptor_set = pool.run(compile_descriptor_set, protos[0])
+            compiled_proto = pool.run(compile_proto, protos[0])
     spec = load_spec(target.spec)
     document = spec.document
     overlays = [target.overlay] if target.overlay is not None and target.overlay.is_file() else []
@@ -120,8 +122,14 @@ def build_api_deferred(
     if len(protos) > 1:
         names = ", ".join(str(p) for p in protos)
         raise ApigenError(f"one .proto per package, and it has {names}", source=str(target.spec))
-    if descriptor_set is not None:
-        api = replace(api, proto_descriptor_set=descriptor_set())
+    if compiled_proto is not None:
+        proto = compiled_proto()
+        api = replace(
+            api,
+            proto_descriptor_set=proto.descriptor_set,
+            proto_messages=proto.messages,
+            proto_files=proto.files,
+        )
     return api, verdict
 
 

@@ -19,7 +19,6 @@ from generator.extensions import Extension
 from generator.ir.kubernetes import patch_paths, resource_infos
 from generator.ir.model import Api, Operation, Parameter, PrinterColumn
 from generator.ir.naming import validator_name
-from generator.render.tools.proto import file_names, message_names
 from generator.runtime._resource import ResourceInfo
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
@@ -254,7 +253,7 @@ def proto_context(api: Api) -> ProtoContext:
     """The embedded FileDescriptorSet and message names; without a .proto, no protobuf."""
     if not api.proto_descriptor_set:
         return ProtoContext(protobuf=False)
-    names = message_names(api.proto_descriptor_set)
+    names = list(api.proto_messages)
     kinds = sorted({m.gvk.kind for m in api.models if m.gvk} | {api.kind.kind})
     objects = tuple((kind, name) for kind in kinds for name in _messages(names, kind))
     if api.kind.kind not in dict(objects):
@@ -264,7 +263,7 @@ def proto_context(api: Api) -> ProtoContext:
         descriptor_set_base64=tuple(
             textwrap.wrap(base64.b64encode(api.proto_descriptor_set).decode(), 76)
         ),
-        proto_file=", ".join(file_names(api.proto_descriptor_set)),
+        proto_file=", ".join(api.proto_files),
         objects=objects,
         envelope_message=_message(names, "Unknown"),
         time_message=_message(names, "Time"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,22 @@ def run_protoc(proto: Path) -> bytes:
         descriptor_set = _file_descriptor_set(out.read_bytes())
     serialized: bytes = descriptor_set.SerializeToString(deterministic=True)
     return serialized
+
+
+@dataclass(frozen=True)
+class CompiledProto:
+    """A .proto compiled: its FileDescriptorSet, and the names the server's context needs."""
+
+    descriptor_set: bytes
+    messages: tuple[str, ...]
+    files: tuple[str, ...]
+
+
+def compile_proto(proto: Path) -> CompiledProto:
+    """`compile_descriptor_set` and the names in it, read where protoc ran (black's pool
+    worker, on a cold run), so that the process rendering needs no protobuf import."""
+    data = compile_descriptor_set(proto)
+    return CompiledProto(data, tuple(message_names(data)), tuple(file_names(data)))
 
 
 def message_names(descriptor_set: bytes) -> list[str]:
