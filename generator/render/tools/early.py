@@ -48,6 +48,11 @@ def models_head_start(artifacts: tuple[str, ...]) -> EarlyWorker | None:
     """The models process, started now if a cold run's models will need it. The CLI calls
     this before it imports the pipeline's modules, so the fork comes first of all."""
     if "models" in artifacts and worth_forking(MODELS_STEP):
+        # pydantic, imported once here, is inherited by both processes that need it on a
+        # cold run: this one's datamodel-code-generator and, forked later, the validator's
+        # worker (openapi-spec-validator's settings are pydantic-settings).
+        from pydantic import BaseModel  # noqa: F401
+
         return EarlyWorker(_warm_models)
     return None
 
