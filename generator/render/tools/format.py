@@ -231,24 +231,77 @@ def _doc_ends_ok(text: str, first: bool) -> bool:
 def split_blocks(source: str) -> list[str]:
     """`source` cut before each top-level `def`/`class` that black separates from what
     precedes it by exactly two blank lines, whatever that is: no decorator, and a
-    blank line and no comment directly above. The pieces, joined, are `source`."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return [source]  # black says what is wrong with it
+    blank line and no comment directly above. The pieces, joined, are `source`.
+
+    The module is parsed piece by piece (`top_level_definitions`), never whole: the
+    syntax tree of a large file (validators.py of every definition, 1.7 MB) would take
+    ~160 MB for a moment, the largest part of a large run's peak memory."""
     lines = source.splitlines(keepends=True)
-    starts = [*block_starts(tree, lines), len(lines)]
+    if "\r" in source or not _OTHER_BREAKS.isdisjoint(source):  # where ast counts lines
+        try:  # otherwise than splitlines: the whole tree, as ast numbers them
+            tree = ast.parse(source)
+        except SyntaxError:
+            return [source]  # black says what is wrong with it
+        definitions = [node.lineno - 1 for node in tree.body if _undecorated_definition(node)]
+    else:
+        found = top_level_definitions(lines)
+        if found is None:
+            return [source]  # black says what is wrong with it
+        definitions = found
+    starts = [*cut_lines(definitions, lines), len(lines)]
     return ["".join(lines[a:b]) for a, b in pairwise(starts) if b > a]
+
+
+# A line that may begin a top-level `def`/`class` (or lie in a multi-line string).
+_DEFINITION_LINE = re.compile(r"(?:async[ \t]+def|def|class)\b")
+
+
+def top_level_definitions(lines: list[str]) -> list[int] | None:
+    """The indexes of the lines (no other line breaks than "\n") that begin a top-level
+    `def`/`class` without a decorator, as the module's syntax tree has them; None if
+    the module does not parse. A keyword at column 0 begins a statement unless it lies
+    in a string (no expression holds a `def` or a `class`): it does exactly when the
+    text from the last statement found up to that line parses alone (a string left
+    open, or a decorator above, does not). Each piece is parsed and dropped: at most
+    one top-level statement's tree at a time."""
+    candidates = [i for i, line in enumerate(lines) if _DEFINITION_LINE.match(line)]
+    found: list[int] = []
+    begin = 0
+    for index in [*candidates, len(lines)]:
+        if index == begin:
+            continue
+        try:
+            ast.parse("".join(lines[begin:index]))
+        except SyntaxError:
+            if index == len(lines):
+                return None
+            continue
+        if index < len(lines):
+            found.append(index)
+        begin = index
+    return found
+
+
+def _undecorated_definition(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and not node.decorator_list
+    )
 
 
 def block_starts(tree: ast.Module, lines: list[str]) -> list[int]:
     """The line indexes `split_blocks` cuts `lines` (of the module `tree`) before; 0 first."""
+    return cut_lines(
+        [node.lineno - 1 for node in tree.body if _undecorated_definition(node)], lines
+    )
+
+
+def cut_lines(definitions: list[int], lines: list[str]) -> list[int]:
+    """Of the lines that begin a top-level `def`/`class` without a decorator, those
+    `split_blocks` cuts before; 0 first."""
     starts = [0]
-    for node in tree.body:
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            continue
-        index = node.lineno - 1
-        if node.decorator_list or index < 2 or lines[index - 1].strip():
+    for index in definitions:
+        if index < 2 or lines[index - 1].strip():
             continue
         above = index - 1
         while above > 0 and not lines[above].strip():
