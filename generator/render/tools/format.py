@@ -39,6 +39,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 from itertools import pairwise
+from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import Any
 
@@ -356,6 +357,15 @@ class Formatter:
         future = self._start().submit(call_outcome, function, arguments)
         return lambda: outcome_value(future.result())
 
+    def run_apart(self, function: Callable[..., Any], *arguments: Any) -> Callable[[], Any]:
+        """`run`, in a process of its own forked now that ends once it has answered, so that
+        what the call takes is freed then (openapi-spec-validator over every definition:
+        ~25 MB a pool worker would keep to the end of the run, at the peak). The arguments
+        are inherited with the fork, not pickled."""
+        if not self._workers:
+            return self.run(function, *arguments)
+        return ForkedCall(function, arguments)
+
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
             context = multiprocessing.get_context("fork")  # the workers inherit the imports
@@ -438,6 +448,42 @@ class Formatter:
             return text
 
         return result
+
+
+def _answer(
+    connection: Connection, function: Callable[..., Any], arguments: tuple[Any, ...]
+) -> None:
+    try:
+        outcome = call_outcome(function, arguments)
+    except Exception as error:  # noqa: BLE001 - reported in the parent as an ApigenError
+        outcome = False, (f"{type(error).__name__}: {error}", None, None)
+    connection.send(outcome)
+    connection.close()
+
+
+class ForkedCall:
+    """`function(*arguments)` in a process forked now; calling the object waits for its
+    result (an ApigenError raised there is raised again here) and for the process's end."""
+
+    def __init__(self, function: Callable[..., Any], arguments: tuple[Any, ...]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._connection, child = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_answer, args=(child, function, arguments), daemon=True
+        )
+        self._process.start()
+        child.close()
+        self._outcome: tuple[bool, Any] | None = None
+
+    def __call__(self) -> Any:
+        if self._outcome is None:
+            try:
+                self._outcome = self._connection.recv()
+            except EOFError:
+                self._outcome = False, ("a worker process ended without an answer", None, None)
+            self._connection.close()
+            self._process.join()
+        return outcome_value(self._outcome)
 
 
 def run_black(source: str, filename: str) -> str:
