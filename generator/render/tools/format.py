@@ -329,6 +329,18 @@ class Formatter:
     def __init__(self, workers: int | None = None) -> None:
         self._workers = pool_size() if workers is None else workers
         self._pool: ProcessPoolExecutor | None = None
+        self._help = False  # this process formats the pieces still queued when it waits
+        self._queued: list[_Piece] = []
+
+    def economize(self) -> None:
+        """For a large package, before the pool starts: one worker, not two (each holds
+        ~40 MB to the end of the run, at its peak of memory), and this process formats
+        the pieces still queued when it waits for one, newest first, while the worker
+        takes them oldest first: it has nothing else to do then (black is imported here
+        on the first). Black's output is the same wherever it runs."""
+        if self._pool is None:
+            self._workers = min(self._workers, 1)
+        self._help = self._workers > 0
 
     def __enter__(self) -> Formatter:
         return self
@@ -440,14 +452,39 @@ class Formatter:
         future: Future[tuple[str, str | None]] = self._start().submit(
             _format_in_worker, source, filename
         )
+        piece = _Piece(future, source, filename)
+        if self._help:
+            self._queued.append(piece)
 
         def result() -> str:
-            text, error_source = future.result()
+            if self._queued:
+                self._take_queued()
+            text, error_source = piece.outcome()
             if error_source is not None:
                 raise ApigenError(text, source=error_source)
             return text
 
         return result
+
+    def _take_queued(self) -> None:
+        """Format here, newest first, every queued piece no worker has taken yet."""
+        queued, self._queued = self._queued, []
+        for piece in reversed(queued):
+            if piece.future.cancel():  # no worker has it: it is this process's now
+                piece.here = _format_in_worker(piece.source, piece.filename)
+
+
+class _Piece:
+    """A source sent to black's pool, or formatted here instead (`Formatter.economize`)."""
+
+    def __init__(self, future: Future[tuple[str, str | None]], source: str, filename: str):
+        self.future = future
+        self.source = source
+        self.filename = filename
+        self.here: tuple[str, str | None] | None = None
+
+    def outcome(self) -> tuple[str, str | None]:
+        return self.here if self.here is not None else self.future.result()
 
 
 def _answer(
