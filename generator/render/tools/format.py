@@ -427,8 +427,9 @@ class Formatter:
         return runs
 
     def _batches(self, blocks: list[str]) -> list[tuple[str, bool]]:
-        """The blocks in as many pieces of about equal size as there are workers."""
-        pieces = max(1, self._workers)
+        """The blocks in as many pieces of about equal size as there are processes
+        formatting (black is superlinear on a large file)."""
+        pieces = max(1, self._workers + self._help)  # economize: this process formats too
         total = sum(len(block) for block in blocks)
         if pieces == 1 or total < SPLIT_ABOVE:
             return [("".join(blocks), True)]
