@@ -103,7 +103,10 @@ def build_api_deferred(
         verdict()
     else:
         check_local_refs(sliced.document, spec.source)  # here, before anything reads it
-        verdict = relocated(pool.run(validate_document, sliced.document, spec.source))
+        # A large slice's validator in a process of its own, gone long before the peak.
+        large = len(sliced.document.get("components", {}).get("schemas", {})) > WARM_BLACK_ABOVE
+        run = pool.run_apart if large else pool.run
+        verdict = relocated(run(validate_document, sliced.document, spec.source))
     try:
         api = lower(
             sliced.document,
@@ -187,6 +190,10 @@ def _render_files(
 # black's output already (black-stable templates, tools/models_print.py), a large one's
 # have a few blocks the templates cannot vouch for.
 WARM_BLACK_ABOVE = 40
+# Models above which a cold run's black pool has one worker, and this process formats
+# what is still queued when it waits (Formatter.economize): memory, not time, limits such
+# a package (every definition, 735 models: each worker held ~40 MB at the peak).
+ECONOMIZE_ABOVE = 400
 
 
 def generate(target: Target, models_worker: EarlyWorker | None = None) -> dict[Path, str]:
@@ -202,6 +209,8 @@ def generate(target: Target, models_worker: EarlyWorker | None = None) -> dict[P
     early = models_worker is not None
     with models_worker or nullcontext() as worker, Formatter() as formatter:
         api, verdict = build_api_deferred(target, formatter if early else None)
+        if early and len(api.models) > ECONOMIZE_ABOVE:
+            formatter.economize()  # one worker: its black work is shorter than the models'
         if early and len(api.models) > WARM_BLACK_ABOVE:
             formatter.warm()  # a large slice has a few blocks black must format
         try:

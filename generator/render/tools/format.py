@@ -39,6 +39,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 from itertools import pairwise
+from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import Any
 
@@ -231,24 +232,77 @@ def _doc_ends_ok(text: str, first: bool) -> bool:
 def split_blocks(source: str) -> list[str]:
     """`source` cut before each top-level `def`/`class` that black separates from what
     precedes it by exactly two blank lines, whatever that is: no decorator, and a
-    blank line and no comment directly above. The pieces, joined, are `source`."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return [source]  # black says what is wrong with it
+    blank line and no comment directly above. The pieces, joined, are `source`.
+
+    The module is parsed piece by piece (`top_level_definitions`), never whole: the
+    syntax tree of a large file (validators.py of every definition, 1.7 MB) would take
+    ~160 MB for a moment, the largest part of a large run's peak memory."""
     lines = source.splitlines(keepends=True)
-    starts = [*block_starts(tree, lines), len(lines)]
+    if "\r" in source or not _OTHER_BREAKS.isdisjoint(source):  # where ast counts lines
+        try:  # otherwise than splitlines: the whole tree, as ast numbers them
+            tree = ast.parse(source)
+        except SyntaxError:
+            return [source]  # black says what is wrong with it
+        definitions = [node.lineno - 1 for node in tree.body if _undecorated_definition(node)]
+    else:
+        found = top_level_definitions(lines)
+        if found is None:
+            return [source]  # black says what is wrong with it
+        definitions = found
+    starts = [*cut_lines(definitions, lines), len(lines)]
     return ["".join(lines[a:b]) for a, b in pairwise(starts) if b > a]
+
+
+# A line that may begin a top-level `def`/`class` (or lie in a multi-line string).
+_DEFINITION_LINE = re.compile(r"(?:async[ \t]+def|def|class)\b")
+
+
+def top_level_definitions(lines: list[str]) -> list[int] | None:
+    """The indexes of the lines (no other line breaks than "\n") that begin a top-level
+    `def`/`class` without a decorator, as the module's syntax tree has them; None if
+    the module does not parse. A keyword at column 0 begins a statement unless it lies
+    in a string (no expression holds a `def` or a `class`): it does exactly when the
+    text from the last statement found up to that line parses alone (a string left
+    open, or a decorator above, does not). Each piece is parsed and dropped: at most
+    one top-level statement's tree at a time."""
+    candidates = [i for i, line in enumerate(lines) if _DEFINITION_LINE.match(line)]
+    found: list[int] = []
+    begin = 0
+    for index in [*candidates, len(lines)]:
+        if index == begin:
+            continue
+        try:
+            ast.parse("".join(lines[begin:index]))
+        except SyntaxError:
+            if index == len(lines):
+                return None
+            continue
+        if index < len(lines):
+            found.append(index)
+        begin = index
+    return found
+
+
+def _undecorated_definition(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and not node.decorator_list
+    )
 
 
 def block_starts(tree: ast.Module, lines: list[str]) -> list[int]:
     """The line indexes `split_blocks` cuts `lines` (of the module `tree`) before; 0 first."""
+    return cut_lines(
+        [node.lineno - 1 for node in tree.body if _undecorated_definition(node)], lines
+    )
+
+
+def cut_lines(definitions: list[int], lines: list[str]) -> list[int]:
+    """Of the lines that begin a top-level `def`/`class` without a decorator, those
+    `split_blocks` cuts before; 0 first."""
     starts = [0]
-    for node in tree.body:
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            continue
-        index = node.lineno - 1
-        if node.decorator_list or index < 2 or lines[index - 1].strip():
+    for index in definitions:
+        if index < 2 or lines[index - 1].strip():
             continue
         above = index - 1
         while above > 0 and not lines[above].strip():
@@ -275,6 +329,18 @@ class Formatter:
     def __init__(self, workers: int | None = None) -> None:
         self._workers = pool_size() if workers is None else workers
         self._pool: ProcessPoolExecutor | None = None
+        self._help = False  # this process formats the pieces still queued when it waits
+        self._queued: list[_Piece] = []
+
+    def economize(self) -> None:
+        """For a large package, before the pool starts: one worker, not two (each holds
+        ~40 MB to the end of the run, at its peak of memory), and this process formats
+        the pieces still queued when it waits for one, newest first, while the worker
+        takes them oldest first: it has nothing else to do then (black is imported here
+        on the first). Black's output is the same wherever it runs."""
+        if self._pool is None:
+            self._workers = min(self._workers, 1)
+        self._help = self._workers > 0
 
     def __enter__(self) -> Formatter:
         return self
@@ -302,6 +368,15 @@ class Formatter:
             return lambda: value
         future = self._start().submit(call_outcome, function, arguments)
         return lambda: outcome_value(future.result())
+
+    def run_apart(self, function: Callable[..., Any], *arguments: Any) -> Callable[[], Any]:
+        """`run`, in a process of its own forked now that ends once it has answered, so that
+        what the call takes is freed then (openapi-spec-validator over every definition:
+        ~25 MB a pool worker would keep to the end of the run, at the peak). The arguments
+        are inherited with the fork, not pickled."""
+        if not self._workers:
+            return self.run(function, *arguments)
+        return ForkedCall(function, arguments)
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -352,8 +427,9 @@ class Formatter:
         return runs
 
     def _batches(self, blocks: list[str]) -> list[tuple[str, bool]]:
-        """The blocks in as many pieces of about equal size as there are workers."""
-        pieces = max(1, self._workers)
+        """The blocks in as many pieces of about equal size as there are processes
+        formatting (black is superlinear on a large file)."""
+        pieces = max(1, self._workers + self._help)  # economize: this process formats too
         total = sum(len(block) for block in blocks)
         if pieces == 1 or total < SPLIT_ABOVE:
             return [("".join(blocks), True)]
@@ -377,14 +453,75 @@ class Formatter:
         future: Future[tuple[str, str | None]] = self._start().submit(
             _format_in_worker, source, filename
         )
+        piece = _Piece(future, source, filename)
+        if self._help:
+            self._queued.append(piece)
 
         def result() -> str:
-            text, error_source = future.result()
+            if self._queued:
+                self._take_queued()
+            text, error_source = piece.outcome()
             if error_source is not None:
                 raise ApigenError(text, source=error_source)
             return text
 
         return result
+
+    def _take_queued(self) -> None:
+        """Format here, newest first, every queued piece no worker has taken yet."""
+        queued, self._queued = self._queued, []
+        for piece in reversed(queued):
+            if piece.future.cancel():  # no worker has it: it is this process's now
+                piece.here = _format_in_worker(piece.source, piece.filename)
+
+
+class _Piece:
+    """A source sent to black's pool, or formatted here instead (`Formatter.economize`)."""
+
+    def __init__(self, future: Future[tuple[str, str | None]], source: str, filename: str):
+        self.future = future
+        self.source = source
+        self.filename = filename
+        self.here: tuple[str, str | None] | None = None
+
+    def outcome(self) -> tuple[str, str | None]:
+        return self.here if self.here is not None else self.future.result()
+
+
+def _answer(
+    connection: Connection, function: Callable[..., Any], arguments: tuple[Any, ...]
+) -> None:
+    try:
+        outcome = call_outcome(function, arguments)
+    except Exception as error:  # noqa: BLE001 - reported in the parent as an ApigenError
+        outcome = False, (f"{type(error).__name__}: {error}", None, None)
+    connection.send(outcome)
+    connection.close()
+
+
+class ForkedCall:
+    """`function(*arguments)` in a process forked now; calling the object waits for its
+    result (an ApigenError raised there is raised again here) and for the process's end."""
+
+    def __init__(self, function: Callable[..., Any], arguments: tuple[Any, ...]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._connection, child = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_answer, args=(child, function, arguments), daemon=True
+        )
+        self._process.start()
+        child.close()
+        self._outcome: tuple[bool, Any] | None = None
+
+    def __call__(self) -> Any:
+        if self._outcome is None:
+            try:
+                self._outcome = self._connection.recv()
+            except EOFError:
+                self._outcome = False, ("a worker process ended without an answer", None, None)
+            self._connection.close()
+            self._process.join()
+        return outcome_value(self._outcome)
 
 
 def run_black(source: str, filename: str) -> str:
