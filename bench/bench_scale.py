@@ -11,8 +11,7 @@ document, in a temporary folder) as its input: for every definition that is all 
 schemas under apigen's names (colliding short names qualified by group-version), one
 models.py, as apigen writes one. (datamodel-codegen given the dotted names instead
 writes a module per package, io/k8s/api/core/v1.py, ..., in the same time: docs/bench.md.)
-The growth curve: seconds per schema above the fixed cost (the least-squares intercept
-of seconds against schemas), flat across the sizes when the time is linear.
+The growth curve divides each run by its slice's schema count.
 
 Peak memory of the whole document is the peak, sampled every 0.1 s, of the summed
 proportional set size (PSS: shared pages split between the processes sharing them) of
@@ -333,60 +332,30 @@ def every_definition_rows(
 def growth_rows(
     per_schema: dict[str, tuple[int, float | None, float | None]],
 ) -> list[dict[str, Any]]:
-    """The growth curve: is the time linear in the schema count?
-
-    A cold run is a fixed cost (the interpreter, the imports, datamodel-code-generator's
-    warm-up, reading the 4 MB document) plus a cost per schema. Linear means the second
-    part is flat: the goal rows give, at each size, the seconds per schema above the
-    fixed cost, against the largest size (1.0x there), flat within 1.5x. The fixed cost
-    is the intercept of the least-squares line of seconds against schemas over the sizes
-    measured (printed in the notes). The context rows divide the whole cold process by
-    the schema count, fixed cost included, which no tool can keep flat at 9 schemas."""
-    measured = {
-        label: (schemas, seconds * schemas, None if peer is None else peer * schemas)
-        for label, (schemas, seconds, peer) in per_schema.items()
-        if seconds is not None
-    }
-    if len(measured) < 3:
-        return [no_data("growth curve", "fewer than three sizes were measured")]
-    counts = [float(schemas) for schemas, _, _ in measured.values()]
-    fit = statistics.linear_regression(counts, [total for _, total, _ in measured.values()])
-    fixed = fit.intercept
-    above = {label: (total - fixed) / schemas for label, (schemas, total, _) in measured.items()}
-    reference = list(measured)[-1]
-    reference_count = measured[reference][0]
-    line = f"fixed cost {fixed:.2f} s + {fit.slope * 1000:.2f} ms per schema (least squares)"
+    """Seconds per schema at each size, against the largest size measured (ratio 1.0x there):
+    flat within 1.5x is the goal. The interpreter and imports, a fixed second or so, weigh
+    most at the smallest size."""
+    measured = [label for label, (_, seconds, _) in per_schema.items() if seconds is not None]
+    if not measured:
+        return [no_data("growth curve", "no size was measured")]
+    reference = measured[-1]
+    reference_count, reference_s, _ = per_schema[reference]
     rows = []
-    for label, (schemas, total, peer_total) in measured.items():
-        peer_note = "" if peer_total is None else f"; the peer: {peer_total / schemas:.4f} s/schema"
-        common = dict(
-            area=AREA,
-            subject=f"apigen at {schemas}",
-            peer=f"apigen at {reference_count} ({reference})",
-            unit="s/schema",
-            higher_is_better=False,
-        )
+    for label, (schemas, seconds, peer_seconds) in per_schema.items():
+        peer_note = "" if peer_seconds is None else f"; the peer: {peer_seconds:.4f} s/schema"
         rows.append(
             row(
-                **common,
-                case=f"growth, s per schema above the fixed cost, at {schemas} schemas ({label})",
-                subject_value=above[label],
-                peer_value=above[reference],
+                area=AREA,
+                case=f"growth, s per schema at {schemas} schemas ({label})",
+                subject=f"apigen at {schemas}",
+                peer=f"apigen at {reference_count} ({reference})",
+                subject_value=seconds,
+                peer_value=reference_s,
+                unit="s/schema",
+                higher_is_better=False,
                 goal="<= 1.5x (flat)",
                 goal_ratio=1.5,
-                note=f"(cold process - fixed cost) / schemas; {line}",
-                missed_because="" if above[label] > 0 else "below the fitted fixed cost (noise)",
-            )  # fmt: skip
-        )
-        rows.append(
-            row(
-                **common,
-                case=f"growth, whole process per schema, at {schemas} schemas ({label}, context)",
-                subject_value=total / schemas,
-                peer_value=measured[reference][1] / reference_count,
-                goal="context",
-                goal_ratio=None,
-                note=f"whole cold process / schemas, fixed cost included{peer_note}",
+                note=f"whole cold process divided by the slice's schema count{peer_note}",
             )  # fmt: skip
         )
     return rows
