@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from bench_server import CONCURRENCY, uvicorn_process
+from bench_server import CONCURRENCY, load_generator_pinned, uvicorn_process
 from measure import row
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,10 +140,13 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             uvicorn_process(bare_argv) as (bare_url, _),
             uvicorn_process(protocol_argv, env) as (protocol_url, _),
         ):
-            for round_number in range(repeats):  # interleaved
-                apigen_runs.append(asyncio.run(_load(apigen_url, rounds, f"r{round_number}")))
-                bare_runs.append(asyncio.run(_load(bare_url, rounds, f"r{round_number}")))
-                protocol_runs.append(asyncio.run(_load(protocol_url, rounds, f"r{round_number}")))
+            with load_generator_pinned() as placement:
+                for round_number in range(repeats):  # interleaved
+                    apigen_runs.append(asyncio.run(_load(apigen_url, rounds, f"r{round_number}")))
+                    bare_runs.append(asyncio.run(_load(bare_url, rounds, f"r{round_number}")))
+                    protocol_runs.append(
+                        asyncio.run(_load(protocol_url, rounds, f"r{round_number}"))
+                    )
     errors = sum(e for _, e in apigen_runs + bare_runs + protocol_runs)
     requests = 3 * rounds * repeats
     bare_rps = round(statistics.median(r for r, _ in bare_runs), 2)
@@ -160,7 +163,8 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             goal=">= 0.5x",
             goal_ratio=0.5,
             note=f"{requests} requests per side ({rounds} create+get+list per round x {repeats} "
-            f"rounds); {errors} errors; the generated ConfigMap package on its in-memory store",
+            f"rounds); {errors} errors; the generated ConfigMap package on its in-memory store; "
+            f"{placement}",
             missed_because="" if errors == 0 else f"{errors} errors",
         ),  # fmt: skip
         row(

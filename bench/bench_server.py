@@ -16,6 +16,11 @@ answered. The peers, measured in the same run and interleaved round by round:
   the other on one core, 1 / (1/bare + 1/signing).
 
 Every answer must be a 201 whose token verifies against the server's JWKS.
+
+On Linux with two or more CPUs, every server process is pinned to the last CPU and this
+process (the load generator, the signing loop) to the others (`pinned_cpus`), as a
+client on another machine would be: left to the scheduler, the two processes trade
+cores and caches, and the same server's throughput swung by half from round to round.
 """
 
 from __future__ import annotations
@@ -126,13 +131,52 @@ async def _load(url: str, total: int) -> Load:
     return Load(total / wall, quantiles[49] * 1000, quantiles[98] * 1000, errors, tokens)
 
 
+def pinned_cpus() -> tuple[set[int], set[int]] | None:
+    """(the load generator's CPUs, the servers' CPU), or None where there is one CPU or no
+    `sched_setaffinity` (then the scheduler places both)."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None
+    return set(cpus[:-1]), {cpus[-1]}
+
+
+@contextmanager
+def load_generator_pinned() -> Iterator[str]:
+    """This process on the load generator's CPUs for the block; yields a note saying how."""
+    cpus = pinned_cpus()
+    if cpus is None:
+        yield "not pinned (one CPU, or no sched_setaffinity)"
+        return
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, cpus[0])
+    try:
+        yield f"servers pinned to CPU {min(cpus[1])}, load generator to CPU(s) {sorted(cpus[0])}"
+    finally:
+        os.sched_setaffinity(0, before)
+
+
+def _pin_to_server_cpu() -> None:  # runs in the child, before exec
+    cpus = pinned_cpus()
+    if cpus is not None:
+        os.sched_setaffinity(0, cpus[1])
+
+
 @contextmanager
 def uvicorn_process(
     argv: list[str], env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, int]]:
-    """A server in its own process; yields its URL (uvicorn logs the real port of port 0) and pid."""
+    """A server in its own process (on the servers' CPU, see `pinned_cpus`); yields its URL
+    (uvicorn logs the real port of port 0) and pid."""
     child = subprocess.Popen(
-        argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        argv,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_pin_to_server_cpu,
     )
     try:
         assert child.stderr is not None
@@ -213,7 +257,7 @@ def signing_rate(tokens_module: Any, key: Any, seconds: float) -> float:
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
-    total, repeats = (300, 1) if quick else (2000, 3)
+    total, repeats = (300, 1) if quick else (2000, 5)
     sys.path.insert(0, str(GENERATED))
     tokens_module = importlib.import_module(f"{PACKAGE}._tokens")
     env = {**os.environ, "PYTHONPATH": str(GENERATED)}
@@ -258,12 +302,13 @@ def _compare(
         jwks = httpx.get(
             apigen_url + "/openid/v1/jwks", headers={"Authorization": f"Bearer {TOKEN}"}
         ).json()
-        for _ in range(repeats):  # interleaved, so drift on the shared machine hits both
-            apigen_runs.append(asyncio.run(_load(apigen_url, total)))
-            bare_runs.append(asyncio.run(_load(bare_url, total)))
-            protocol_runs.append(asyncio.run(_load(protocol_url, total)))
-            signing.append(signing_rate(tokens_module, key, 1.0))
-            checked += verified(apigen_runs[-1], jwks)
+        with load_generator_pinned() as placement:
+            for _ in range(repeats):  # interleaved, so drift on the shared machine hits both
+                apigen_runs.append(asyncio.run(_load(apigen_url, total)))
+                bare_runs.append(asyncio.run(_load(bare_url, total)))
+                protocol_runs.append(asyncio.run(_load(protocol_url, total)))
+                signing.append(signing_rate(tokens_module, key, 1.0))
+                checked += verified(apigen_runs[-1], jwks)
         peak_mb = {"apigen": peak_rss_mb(apigen_pid), "bare": peak_rss_mb(bare_pid)}
     errors = sum(load.errors for load in apigen_runs + bare_runs + protocol_runs)
     answered = total * repeats
@@ -274,7 +319,7 @@ def _compare(
     )
     note = (
         f"{total} requests x {repeats} rounds at concurrency {CONCURRENCY}; "
-        f"{errors} errors; {checked}/{answered} tokens verified"
+        f"{errors} errors; {checked}/{answered} tokens verified; {placement}"
     )
 
     def median(values: list[float]) -> float:

@@ -25,6 +25,9 @@ _GO_ESCAPES = {
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
 }
+# json.dumps(data, ensure_ascii=False, separators=(",", ":")), the encoders made once
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_COMPACT_SORTED = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 # YAML 1.1 words go-yaml v2 reads as booleans and PyYAML's resolver does not.
 _GO_BOOLEANS = frozenset({"y", "Y", "n", "N"})
 
@@ -47,6 +50,9 @@ OBJECT_META_ORDER = (
     "finalizers",
     "managedFields",
 )
+_OBJECT_META_FIELDS = frozenset(OBJECT_META_ORDER)
+# What omitempty leaves out (compared with ==, as `in` does).
+_EMPTY: tuple[object, ...] = (None, "", {}, [])
 
 
 def go_json(data: Any, indent: int = 0, sort_keys: bool = False) -> str:
@@ -57,7 +63,7 @@ def go_json(data: Any, indent: int = 0, sort_keys: bool = False) -> str:
     if indent:
         text = json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=sort_keys)
     else:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
+        text = (_COMPACT_SORTED if sort_keys else _COMPACT).encode(data)
     for character, escaped in _GO_ESCAPES.items():
         text = text.replace(character, escaped)  # only ever inside strings
     return text
@@ -90,8 +96,9 @@ def go_object_meta(metadata: dict[str, Any]) -> dict[str, Any]:
     ordered = {
         key: metadata[key]
         for key in OBJECT_META_ORDER
-        if metadata.get(key) not in (None, "", {}, [])
+        if key in metadata
+        and metadata[key] not in _EMPTY
         and not (key == "generation" and not metadata[key])
     }
-    ordered.update({k: v for k, v in metadata.items() if k not in OBJECT_META_ORDER})
+    ordered.update({k: v for k, v in metadata.items() if k not in _OBJECT_META_FIELDS})
     return ordered

@@ -42,7 +42,7 @@ from typing import Any, Protocol
 from anyio import CapacityLimiter, to_thread
 from pydantic import BaseModel
 from starlette.applications import Starlette
-from starlette.datastructures import QueryParams
+from starlette.datastructures import Headers, QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -464,8 +464,42 @@ class _Asgi:
         self.endpoint = endpoint
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        response = await self.endpoint(Request(scope, receive, send))
+        response = await self.endpoint(_Request(scope, receive, send))
         await response(scope, receive, send)
+
+
+class _Headers(Headers):
+    """Starlette's request headers, looked up in a dict made once.
+
+    (A request's steps read half a dozen headers; `Headers` scans the raw list, and
+    raises and catches a KeyError, for each. The first of a repeated name wins, as in
+    `Headers`; `getlist` and iteration still see every line.)
+    """
+
+    def __init__(self, scope: Any) -> None:
+        super().__init__(scope=scope)
+        self._first: dict[str, str] = {}
+        for key, value in self.raw:
+            self._first.setdefault(key.decode("latin-1"), value.decode("latin-1"))
+
+    def __getitem__(self, key: str) -> str:
+        return self._first[key.lower()]
+
+    def __contains__(self, key: Any) -> bool:
+        return isinstance(key, str) and key.lower() in self._first
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._first.get(key.lower(), default)
+
+
+class _Request(Request):
+    """A request whose headers are `_Headers`."""
+
+    @property
+    def headers(self) -> Headers:
+        if not hasattr(self, "_headers"):
+            self._headers = _Headers(self.scope)
+        return self._headers
 
 
 def _plain_route(

@@ -10,9 +10,11 @@ type picks the algorithm. The `kid` header is the base64url SHA-256 of the
 DER-encoded public key, so every replica sharing the key signs with the same
 `kid` and serves the same JWKS.
 
-PyJWT's algorithm signs; the compact JWS around it is put together here, with the
-header segment (the same for every token of a key) encoded once: the bytes are
-those `jwt.encode(claims, key, algorithm, headers={"kid": kid, "typ": None})` writes.
+The key signs through `cryptography` (ECDSA's DER signature turned into the JWS form,
+r and s as 32 bytes each); the compact JWS around it is put together here, with the
+header segment (the same for every token of a key) encoded once: the bytes are those
+`jwt.encode(claims, key, algorithm, headers={"kid": kid, "typ": None})` writes, and
+PyJWT verifies them.
 """
 
 from __future__ import annotations
@@ -20,19 +22,23 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import uuid
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 SigningKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 JWKS_PATH = "/openid/v1/jwks"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
+# json.dumps(claims, separators=(",", ":")), with the encoder made once
+_CLAIMS_JSON = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+_ES256 = ec.ECDSA(hashes.SHA256())
+_RS256 = (padding.PKCS1v15(), hashes.SHA256())
 
 
 @dataclass(frozen=True)
@@ -118,8 +124,6 @@ class TokenSigner:
             "use": "sig",
             "alg": self.algorithm,
         }
-        self._signer = jwt.get_algorithm_by_name(self.algorithm)
-        self._signing_key = self._signer.prepare_key(key)
         self._header: tuple[str, bytes] = ("", b"")  # (kid, its header segment)
 
     def _header_segment(self) -> bytes:
@@ -132,10 +136,18 @@ class TokenSigner:
         return segment
 
     def sign(self, grant: TokenGrant) -> str:
-        payload = json.dumps(claims(grant, self.issuer), separators=(",", ":")).encode()
+        payload = _CLAIMS_JSON.encode(claims(grant, self.issuer)).encode()
         signing_input = self._header_segment() + b"." + _segment(payload)
-        signature = self._signer.sign(signing_input, self._signing_key)
-        return (signing_input + b"." + _segment(signature)).decode()
+        return (signing_input + b"." + _segment(self._signature(signing_input))).decode()
+
+    def _signature(self, data: bytes) -> bytes:
+        """The JWS signature: RSASSA-PKCS1-v1_5, or ECDSA's r and s, each as long as the curve's order."""
+        key = self.key
+        if isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, *_RS256)
+        r, s = decode_dss_signature(key.sign(data, _ES256))
+        size = (key.curve.key_size + 7) // 8  # 32 for P-256
+        return r.to_bytes(size, "big") + s.to_bytes(size, "big")
 
     def jwks(self) -> dict[str, Any]:
         """The JSON Web Key Set with the public key, as `/openid/v1/jwks` serves it (built once, copied out)."""
@@ -174,8 +186,18 @@ def claims(grant: TokenGrant, issuer: str) -> dict[str, Any]:
         "exp": grant.token_expires_at,
         "iat": grant.issued_at,
         "iss": issuer,
-        "jti": str(uuid.uuid4()),
+        "jti": random_uuid(),
         "kubernetes.io": private,
         "nbf": grant.issued_at,
         "sub": f"system:serviceaccount:{grant.namespace}:{grant.service_account.name}",
     }
+
+
+def random_uuid() -> str:
+    """A random (version 4) UUID in its 36-character form: `str(uuid.uuid4())` without the
+    `UUID` object."""
+    octets = bytearray(os.urandom(16))
+    octets[6] = octets[6] & 0x0F | 0x40  # version 4
+    octets[8] = octets[8] & 0x3F | 0x80  # the RFC 4122 variant
+    h = octets.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

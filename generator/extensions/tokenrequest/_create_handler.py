@@ -43,8 +43,13 @@ class CreateOptions:
     field_manager: str
 
 
+_DEFAULT_OPTIONS = CreateOptions((), "Warn", "")
+
+
 def create_options(query: Sequence[tuple[str, str]]) -> CreateOptions:
     """The options, or the handler's 422 on `CreateOptions.meta.k8s.io` (before the body)."""
+    if not query:
+        return _DEFAULT_OPTIONS
     values: dict[str, list[str]] = {}
     for key, value in query:
         values.setdefault(key, []).append(value)

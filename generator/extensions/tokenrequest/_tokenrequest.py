@@ -14,6 +14,7 @@ tokens. `create_app` takes its options:
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -332,6 +333,7 @@ def _reply(wire: Wire, call: Call, created: Created, protobuf: bool) -> Reply:
     return Reply(created.body, 201, created.warnings, content=content, media_type=kind)
 
 
+@functools.lru_cache(maxsize=64)  # a client sends the same Accept every time
 def _pretty_accept(accept: str) -> bool:
     """`Accept: application/json;pretty=true`, as kube-apiserver's negotiation reads it."""
     for item in accept.split(","):
