@@ -18,8 +18,8 @@ answered. The peers, measured in the same run and interleaved round by round:
 Every answer must be a 201 whose token verifies against the server's JWKS.
 
 On Linux with two or more CPUs, every server process is pinned to the last CPU and this
-process (the load generator, the signing loop) to the others (`pinned_cpus`), as a
-client on another machine would be: left to the scheduler, the two processes trade
+process (the load generator, the signing loop) to the others (`measure.pinned_cpus`), as
+a client on another machine would be: left to the scheduler, the two processes trade
 cores and caches, and the same server's throughput swung by half from round to round.
 """
 
@@ -46,7 +46,7 @@ import aiohttp
 import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
-from measure import row
+from measure import load_generator_pinned, pin_to_server_cpu, row
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"
@@ -131,38 +131,6 @@ async def _load(url: str, total: int) -> Load:
     return Load(total / wall, quantiles[49] * 1000, quantiles[98] * 1000, errors, tokens)
 
 
-def pinned_cpus() -> tuple[set[int], set[int]] | None:
-    """(the load generator's CPUs, the servers' CPU), or None where there is one CPU or no
-    `sched_setaffinity` (then the scheduler places both)."""
-    if not hasattr(os, "sched_getaffinity"):
-        return None
-    cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) < 2:
-        return None
-    return set(cpus[:-1]), {cpus[-1]}
-
-
-@contextmanager
-def load_generator_pinned() -> Iterator[str]:
-    """This process on the load generator's CPUs for the block; yields a note saying how."""
-    cpus = pinned_cpus()
-    if cpus is None:
-        yield "not pinned (one CPU, or no sched_setaffinity)"
-        return
-    before = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, cpus[0])
-    try:
-        yield f"servers pinned to CPU {min(cpus[1])}, load generator to CPU(s) {sorted(cpus[0])}"
-    finally:
-        os.sched_setaffinity(0, before)
-
-
-def _pin_to_server_cpu() -> None:  # runs in the child, before exec
-    cpus = pinned_cpus()
-    if cpus is not None:
-        os.sched_setaffinity(0, cpus[1])
-
-
 @contextmanager
 def uvicorn_process(
     argv: list[str], env: dict[str, str] | None = None
@@ -176,7 +144,7 @@ def uvicorn_process(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=_pin_to_server_cpu,
+        preexec_fn=pin_to_server_cpu,
     )
     try:
         assert child.stderr is not None

@@ -12,12 +12,50 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 COMMAND_TIMEOUT_S = 120
+
+
+# --- Where the processes of a client/server measurement run ---------------------------
+
+
+# The CPUs this process may use, read once: `load_generator_pinned` narrows its own set.
+_CPUS = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+
+
+def pinned_cpus() -> tuple[set[int], set[int]] | None:
+    """(the load generator's CPUs, the servers' CPU), or None where there is one CPU or no
+    `sched_setaffinity` (then the scheduler places both)."""
+    if len(_CPUS) < 2:
+        return None
+    return set(_CPUS[:-1]), {_CPUS[-1]}
+
+
+@contextmanager
+def load_generator_pinned() -> Iterator[str]:
+    """This process on the load generator's CPUs for the block; yields a note saying how."""
+    cpus = pinned_cpus()
+    if cpus is None:
+        yield "not pinned (one CPU, or no sched_setaffinity)"
+        return
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, cpus[0])
+    try:
+        yield f"servers pinned to CPU {min(cpus[1])}, load generator to CPU(s) {sorted(cpus[0])}"
+    finally:
+        os.sched_setaffinity(0, before)
+
+
+def pin_to_server_cpu() -> None:
+    """A child process's `preexec_fn`: onto the servers' CPU before it execs."""
+    cpus = pinned_cpus()
+    if cpus is not None:
+        os.sched_setaffinity(0, cpus[1])
 
 
 class CommandFailed(RuntimeError):

@@ -335,6 +335,11 @@ def fields_v1(data: dict[str, Any]) -> dict[str, Any]:
     return dict(sorted(fields.items()))
 
 
+def recorded_nothing(metadata: dict[str, Any]) -> bool:
+    """Whether `fields_v1` records no field of this ObjectMeta (all of it is stripped)."""
+    return _STRIPPED_META.issuperset(metadata)
+
+
 def _fields_of(value: dict[str, Any], top: bool = False) -> dict[str, Any]:
     recorded: dict[str, Any] = {} if top else {".": {}}
     for key, child in value.items():

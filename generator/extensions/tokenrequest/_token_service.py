@@ -29,6 +29,7 @@ from ._create_handler import (
     invalid,
     manager_name,
     ordered_metadata,
+    recorded_nothing,
     type_error_reason,
 )
 from ._server import MAX_CAUSES, MAX_MESSAGE_CHARS, MAX_WARNINGS, ApiSpec, bounded_status
@@ -161,6 +162,12 @@ class TokenRequestService:
             },
             "status": {"expirationTimestamp": None, "token": ""},
         }
+        metadata = decoded["metadata"]
+        plain = (
+            isinstance(metadata, dict)
+            and recorded_nothing(metadata)
+            and not isinstance(spec.get("boundObjectRef"), dict)
+        )
         return [
             {
                 "manager": manager_name(request.options.field_manager, request.user_agent),
@@ -168,7 +175,7 @@ class TokenRequestService:
                 "apiVersion": API_VERSION,
                 "time": rfc3339(int(self.clock())),
                 "fieldsType": "FieldsV1",
-                "fieldsV1": fields_v1(decoded),
+                "fieldsV1": _plain_fields() if plain else fields_v1(decoded),
                 "subresource": SUBRESOURCE,
             }
         ]
@@ -284,6 +291,21 @@ class TokenRequestService:
         if found is None:
             raise not_found(RESOURCES[kind], name)
         return found
+
+
+# The FieldsV1 of the commonest create: no metadata the updater records, no boundObjectRef
+# object (what `fields_v1` returns for it, computed once; `_plain_fields` copies it).
+_PLAIN_FIELDS = fields_v1(
+    {
+        "metadata": {},
+        "spec": {"audiences": None, "boundObjectRef": None, "expirationSeconds": None},
+        "status": {"expirationTimestamp": None, "token": ""},
+    }
+)
+
+
+def _plain_fields() -> dict[str, Any]:
+    return {key: {name: {} for name in value} for key, value in _PLAIN_FIELDS.items()}
 
 
 def strict_error(problems: Sequence[str]) -> str:

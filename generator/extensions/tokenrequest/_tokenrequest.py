@@ -228,7 +228,7 @@ def _request(api: ApiSpec, call: Call, kind: str, protobuf: bool = True) -> Crea
     CreateOptions (422), then the decode (400)."""
     headers = call.request.headers
     content_type = media_type(headers.get("content-type", "")) or JSON
-    readable = tuple(m for m in api.wire.media_types if protobuf or m != PROTOBUF)
+    readable = _readable(api.wire.media_types, protobuf)
     if content_type not in readable:
         raise ApiError(
             415,
@@ -238,6 +238,12 @@ def _request(api: ApiSpec, call: Call, kind: str, protobuf: bool = True) -> Crea
     options = create_options(call.query.multi_items())
     data, pairs = decode_body(api.wire, call.raw_body, content_type, kind)
     return CreateRequest(data, call.raw_body, pairs, options, headers.get("user-agent", ""))
+
+
+@functools.lru_cache(maxsize=16)
+def _readable(media_types: tuple[str, ...], protobuf: bool) -> tuple[str, ...]:
+    """The media types a body may come in (protobuf only where its message exists)."""
+    return tuple(m for m in media_types if protobuf or m != PROTOBUF)
 
 
 def decode_body(wire: Wire, body: bytes, kind: str, expected: str) -> tuple[Any, Pairs | None]:
