@@ -103,6 +103,9 @@ class _CoalescingTransport:
         if not self._transport.is_closing():
             self._transport.write(data)
 
+    def is_closing(self) -> bool:  # asked a few times a request: no `__getattr__` detour
+        return self._transport.is_closing()
+
     def close(self) -> None:
         self._flush()
         self._transport.close()

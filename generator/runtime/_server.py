@@ -1023,4 +1023,8 @@ def main(
         http=GuardedH11Protocol,
         timeout_keep_alive=args.keep_alive_timeout,
         h11_max_incomplete_event_size=args.max_header_bytes,
+        # As kube-apiserver: no `Server` header (Go's net/http sends none), and the
+        # X-Forwarded-* headers do not rewrite the client's address or scheme.
+        server_header=False,
+        proxy_headers=False,
     )
