@@ -373,6 +373,19 @@ def test_an_unserved_method_is_405(http: httpx.Client) -> None:
     )
 
 
+def test_no_server_header_and_forwarded_headers_change_nothing(http: httpx.Client) -> None:
+    """As Go's net/http: no `Server` header; X-Forwarded-* from a client are not believed
+    (the redirect Starlette answers a trailing slash with keeps the real scheme and host)."""
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.0.0.1"}
+    created = http.post(PATH, json=body(), headers=forwarded)
+    assert created.status_code == 201
+    assert "server" not in created.headers
+    redirect = http.post(PATH + "/", json=body(), headers=forwarded)
+    assert "server" not in redirect.headers
+    if redirect.status_code == 307:
+        assert redirect.headers["location"].startswith(str(http.base_url).rstrip("/") + "/")
+
+
 def test_strict_problems_are_not_warnings_and_warn_drops_unknown_fields(http: httpx.Client) -> None:
     request = raw(
         '{"kind": "TokenRequest", "metadata": {"labels": {"team": "a"}, "zap": 1}, '
