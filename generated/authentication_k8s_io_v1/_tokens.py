@@ -11,7 +11,7 @@ DER-encoded public key, so every replica sharing the key signs with the same
 `kid` and serves the same JWKS.
 
 The key signs through `cryptography` (ECDSA's DER signature turned into the JWS form,
-r and s as 32 bytes each); the compact JWS around it is put together here, with the
+r and s as 32 bytes each on P-256); the compact JWS around it is put together here, with the
 header segment (the same for every token of a key) encoded once: the bytes are those
 `jwt.encode(claims, key, algorithm, headers={"kid": kid, "typ": None})` writes, and
 PyJWT verifies them.
@@ -141,7 +141,8 @@ class TokenSigner:
         return (signing_input + b"." + _segment(self._signature(signing_input))).decode()
 
     def _signature(self, data: bytes) -> bytes:
-        """The JWS signature: RSASSA-PKCS1-v1_5, or ECDSA's r and s, each as long as the curve's order."""
+        """The JWS signature: RSASSA-PKCS1-v1_5, or ECDSA's r and s, each padded to the
+        curve's size (32 bytes on P-256)."""
         key = self.key
         if isinstance(key, rsa.RSAPrivateKey):
             return key.sign(data, *_RS256)

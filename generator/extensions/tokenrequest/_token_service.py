@@ -305,6 +305,7 @@ _PLAIN_FIELDS = fields_v1(
 
 
 def _plain_fields() -> dict[str, Any]:
+    """A copy of `_PLAIN_FIELDS` (two levels of fields, every leaf an empty set)."""
     return {key: {name: {} for name in value} for key, value in _PLAIN_FIELDS.items()}
 
 
